@@ -1,0 +1,54 @@
+# CARE - every target does its own set-up from a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PROTOS := $(wildcard protos/care/v1/*.proto)
+ARGS ?=
+
+.PHONY: help install demo test test-unit test-integration lint typecheck proto proto-check check clean
+
+help:
+	@echo "make demo         run the whole pipeline on an embedded broker with the TGI stand-in (ARGS=... passed to 'care demo')"
+	@echo "make test         lint, type-check, proto drift check, unit, contract and integration tests"
+	@echo "make proto        regenerate services/care/v1 from protos/"
+	@echo "make proto-check  fail when the committed generated code drifts from protos/"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/care demo $(ARGS)
+
+proto: $(STAMP)
+	$(BIN)/python -m care.contracts.codegen --out services
+
+proto-check: $(STAMP)
+	$(BIN)/python -m care.contracts.codegen --check
+
+lint: $(STAMP)
+	$(BIN)/ruff check services tests
+	$(BIN)/ruff format --check services tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -m "not integration" -q
+
+test-integration: $(STAMP)
+	$(BIN)/pytest -m integration -q
+
+test: $(STAMP) proto-check lint typecheck
+	$(BIN)/pytest -q
+
+check: test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""The one configuration object of every CARE process, read from the environment (12-factor).
+
+Every field is read from ``CARE_<FIELD>`` (upper case); the Helm chart's values use the same names.
+The ``embedded`` profile applies the workarounds that the in-memory Tansu broker needs; the
+``production`` profile never does (see docs in README, "Configuration").
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Profile(StrEnum):
+    EMBEDDED = "embedded"
+    PRODUCTION = "production"
+
+
+class KafkaSecurityProtocol(StrEnum):
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CARE_", extra="ignore", frozen=True)
+
+    profile: Profile = Profile.PRODUCTION
+    log_level: str = "INFO"
+
+    # Kafka
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: KafkaSecurityProtocol = KafkaSecurityProtocol.PLAINTEXT
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_ssl_cafile: str = ""
+    kafka_ssl_certfile: str = ""
+    kafka_ssl_keyfile: str = ""
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication_factor: int = Field(default=3, ge=1)
+    # faust consumer-group id prefix; each worker deployment appends its stage names
+    app_id_prefix: str = "care"
+
+    # Inference service (gRPC)
+    inference_listen: str = "0.0.0.0:50051"  # noqa: S104 - a server in a pod listens on all interfaces
+    inference_target: str = "127.0.0.1:50051"
+    inference_timeout_seconds: float = Field(default=20.0, gt=0)
+    num_candidates: int = Field(default=3, ge=1, le=8)
+    max_new_tokens: int = Field(default=160, ge=1)
+    temperature: float = Field(default=0.7, ge=0)
+
+    # Model backends, per language: a base URL each, or one URL plus LoRA adapter ids.
+    backend_url: str = ""
+    backend_he_url: str = ""
+    backend_ar_url: str = ""
+    backend_he_adapter: str = ""
+    backend_ar_adapter: str = ""
+    backend_token: SecretStr = SecretStr("")
+    backend_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # TGI stand-in (development and tests only)
+    standin_host: str = "127.0.0.1"
+    standin_port: int = 8080
+
+    # Embedded broker
+    broker_host: str = "127.0.0.1"
+    broker_port: int = 9092
+
+    def backend_url_for(self, route: str) -> str:
+        specific = {"he": self.backend_he_url, "ar": self.backend_ar_url}.get(route, "")
+        return specific or self.backend_url
+
+    def backend_adapter_for(self, route: str) -> str:
+        return {"he": self.backend_he_adapter, "ar": self.backend_ar_adapter}.get(route, "")
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.profile is Profile.EMBEDDED
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Generated from protos/care/v1 by `make proto`; do not edit."""

@@ -1,0 +1,50 @@
+from care.v1 import events_pb2 as _events_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class PlaceholderMap(_message.Message):
+    __slots__ = ("values", "next_index")
+    class ValuesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class NextIndexEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.ScalarMap[str, str]
+    next_index: _containers.ScalarMap[str, int]
+    def __init__(self, values: _Optional[_Mapping[str, str]] = ..., next_index: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class HistoryTurn(_message.Message):
+    __slots__ = ("event_id", "role", "text")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    role: _events_pb2.Role
+    text: str
+    def __init__(self, event_id: _Optional[str] = ..., role: _Optional[_Union[_events_pb2.Role, str]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class ConversationHistory(_message.Message):
+    __slots__ = ("turns", "route", "ended")
+    TURNS_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
+    ENDED_FIELD_NUMBER: _ClassVar[int]
+    turns: _containers.RepeatedCompositeFieldContainer[HistoryTurn]
+    route: str
+    ended: bool
+    def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ...) -> None: ...
