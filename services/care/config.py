@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # TGI stand-in (development and tests only)
     standin_host: str = "127.0.0.1"
     standin_port: int = 8080
+    standin_time_to_first_token_ms: float = Field(default=0.0, ge=0)
+    standin_time_per_token_ms: float = Field(default=0.0, ge=0)
 
     # Embedded broker
     broker_host: str = "127.0.0.1"
