@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     inference_listen: str = "0.0.0.0:50051"  # noqa: S104 - a server in a pod listens on all interfaces
     inference_target: str = "127.0.0.1:50051"
     inference_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Model calls the assembler runs at once (across conversations; one at a time within each).
+    max_inference_in_flight: int = Field(default=64, ge=1)
     num_candidates: int = Field(default=3, ge=1, le=8)
     max_new_tokens: int = Field(default=160, ge=1)
     temperature: float = Field(default=0.7, ge=0)

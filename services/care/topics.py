@@ -76,7 +76,7 @@ HISTORY_CHANGELOG = TopicSpec(
     description="assembler's complete de-identified history per conversation",
 )
 ROUTES_CHANGELOG = TopicSpec(
-    "care.router.routes-changelog", events_pb2.Route, 7 * DAY_MS, Cleanup.COMPACT,
+    "care.router.routes-changelog", state_pb2.RouteState, 7 * DAY_MS, Cleanup.COMPACT,
     description="router's sticky route per conversation",
 )
 

@@ -48,3 +48,15 @@ class ConversationHistory(_message.Message):
     route: str
     ended: bool
     def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ...) -> None: ...
+
+class RouteState(_message.Message):
+    __slots__ = ("route", "language", "reason", "recent_languages")
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RECENT_LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    route: str
+    language: str
+    reason: str
+    recent_languages: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, route: _Optional[str] = ..., language: _Optional[str] = ..., reason: _Optional[str] = ..., recent_languages: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -1,0 +1,124 @@
+"""The `care` command: every process of CARE and its operator tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from care.config import get_settings
+from care.logging import configure_logging
+
+
+def _broker(args: argparse.Namespace) -> int:
+    from care.broker.embedded import run_broker
+
+    settings = get_settings()
+    return run_broker(args.host or settings.broker_host, args.port or settings.broker_port)
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from care.topics import ALL_TOPICS
+
+    if args.action == "list":
+        for spec in ALL_TOPICS:
+            sys.stdout.write(
+                f"{spec.name}\t{spec.payload.DESCRIPTOR.full_name}\tkey={spec.key}\t"
+                f"retention.ms={spec.retention_ms}\tcleanup={spec.cleanup.value}\n"
+            )
+        return 0
+    from care.topic_admin import create_topics
+
+    report = asyncio.run(create_topics(get_settings()))
+    sys.stdout.write(f"created {len(report.created)} topics, {len(report.existing)} already existed\n")
+    return 0
+
+
+def _standin(args: argparse.Namespace) -> int:
+    from care.standin.server import StandinConfig, run_standin
+
+    settings = get_settings()
+    run_standin(
+        StandinConfig(
+            host=settings.standin_host,
+            port=args.port if args.port is not None else settings.standin_port,
+            time_to_first_token_ms=settings.standin_time_to_first_token_ms,
+            time_per_token_ms=settings.standin_time_per_token_ms,
+            fault_mode=args.fault_mode,
+            fault_rate=args.fault_rate,
+        )
+    )
+    return 0
+
+
+def _inference(_: argparse.Namespace) -> int:
+    from care.inference.server import run_server
+
+    run_server(get_settings())
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from care.worker.run import run_worker
+
+    stages = [s for s in args.stages.split(",") if s]
+    return run_worker(get_settings(), stages, Path(args.ready_file) if args.ready_file else None)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from care.demo.run import DemoOptions, run_demo
+
+    options = DemoOptions(
+        output=Path(args.output) if args.output else None,
+        time_to_first_token_ms=args.ttft_ms,
+        time_per_token_ms=args.tpot_ms,
+    )
+    return asyncio.run(run_demo(options, sys.stdout))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="care", description="CARE: Counselor-Aligned Response Engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("broker", help="run the embedded Kafka-protocol broker (Tansu, memory only)")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=_broker)
+
+    p = sub.add_parser("topics", help="CARE's topics, declared in care.topics")
+    p.add_argument("action", choices=["create", "list"])
+    p.set_defaults(func=_topics)
+
+    p = sub.add_parser("standin", help="run the local TGI stand-in model server")
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--fault-mode", default="none", choices=["none", "429", "503", "424", "500", "timeout"])
+    p.add_argument("--fault-rate", type=float, default=0.0)
+    p.set_defaults(func=_standin)
+
+    p = sub.add_parser("inference", help="run the inference gRPC service")
+    p.set_defaults(func=_inference)
+
+    p = sub.add_parser("worker", help="run pipeline stages as a faust worker")
+    p.add_argument("--stages", default="deid,router,assembler", help="comma-separated: deid,router,assembler")
+    p.add_argument("--ready-file", default=None, help="written once partitions are assigned and tables recovered")
+    p.set_defaults(func=_worker)
+
+    p = sub.add_parser("demo", help="run the whole pipeline on an embedded broker with the TGI stand-in")
+    p.add_argument("--output", default=None, help="also write every published suggestion as JSON lines")
+    p.add_argument("--ttft-ms", type=float, default=0.0, help="the stand-in's time to first token")
+    p.add_argument("--tpot-ms", type=float, default=0.0, help="the stand-in's time per output token")
+    p.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(get_settings().log_level)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""`care demo`: the whole pipeline on an embedded broker with the TGI stand-in."""

@@ -1,0 +1,1 @@
+"""Stage-independent pieces of the streaming shell: decoding, dead letters, derived ids."""

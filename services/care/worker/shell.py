@@ -1,0 +1,63 @@
+"""What every faust agent of CARE does around its stage's core: take a record, send protobuf,
+and turn any failure into a dead letter with a reason so that nothing crashes a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import faust
+from google.protobuf.message import Message
+
+from care.logging import get_logger
+from care.streaming.codec import DecodeError, key_text
+from care.streaming.deadletter import RecordRef, build_dead_letter
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+
+
+def record_ref(event: Any) -> RecordRef:
+    message = event.message
+    key = event.key if isinstance(event.key, bytes | None) else None
+    value = event.value if isinstance(event.value, bytes | None) else None
+    return RecordRef(message.topic, message.partition, message.offset, key_text(key), value)
+
+
+async def send(topic: faust.TopicT, conversation_id: str, message: Message) -> None:
+    await topic.send(key=conversation_id.encode("utf-8"), value=message.SerializeToString())
+
+
+class StageError(Exception):
+    """A record this stage cannot process; the code and detail go to the dead letter."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+async def process_or_dead_letter(
+    stage: str,
+    event: Any,
+    deadletter_topic: faust.TopicT,
+    handle: Callable[[], Awaitable[T]],
+) -> T | None:
+    """Run the handler and return its result; on any failure publish a dead letter instead."""
+    ref = record_ref(event)
+    try:
+        return await handle()
+    except (DecodeError, StageError) as error:
+        code, detail = error.code, error.detail
+    except Exception as error:  # noqa: BLE001 - a worker must survive any single bad record
+        code, detail = "internal_error", f"{type(error).__name__} in {stage}"
+        log.exception("stage failed", extra={"fields": {"stage": stage, "topic": ref.topic, "offset": ref.offset}})
+    letter = build_dead_letter(ref, stage, code, detail)
+    await send(deadletter_topic, ref.conversation_id, letter)
+    log.warning(
+        "dead letter",
+        extra={"fields": {"stage": stage, "error_code": code, "topic": ref.topic, "partition": ref.partition,
+                          "offset": ref.offset}},
+    )
+    return None
