@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from types import FrameType
@@ -87,26 +88,31 @@ class EmbeddedBroker:
                 self._process.wait()
         self._process = None
 
-    def wait(self) -> int:
-        assert self._process is not None
-        return self._process.wait()
+    def poll(self) -> int | None:
+        """The broker's exit code, or None while it runs."""
+        return None if self._process is None else self._process.poll()
 
 
 def run_broker(host: str, port: int) -> int:
     """Run in the foreground until Ctrl-C or SIGTERM, then stop Tansu cleanly."""
     broker = EmbeddedBroker(host, port)
     broker.start()
+    # The handler only records the request: stopping (and reaping) Tansu inside it would race the
+    # main thread's own wait on the same process.
+    requested = threading.Event()
 
-    def _stop(signum: int, _frame: FrameType | None) -> None:
+    def _request_stop(signum: int, _frame: FrameType | None) -> None:
         log.info("stopping embedded broker", extra={"fields": {"signal": signal.Signals(signum).name}})
-        broker.stop()
+        requested.set()
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
     try:
-        broker.wait()
-    except AssertionError:  # stopped by the handler
-        pass
+        while not requested.wait(0.2):
+            code = broker.poll()
+            if code is not None:
+                log.error("embedded broker exited", extra={"fields": {"code": code}})
+                return 1
     finally:
         broker.stop()
     return 0

@@ -1,0 +1,1 @@
+"""De-identification: replace personal details in chat text with per-conversation placeholders."""

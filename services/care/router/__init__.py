@@ -1,0 +1,1 @@
+"""Language routing: pick the Hebrew or Arabic model route for a conversation."""
