@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run pipeline stages as a faust worker")
     p.add_argument("--stages", default="deid,router,assembler", help="comma-separated: deid,router,assembler")
-    p.add_argument("--ready-file", default=None, help="written once partitions are assigned and tables recovered")
+    p.add_argument(
+        "--ready-file", default=None, help="written once partitions are assigned and tables recovered"
+    )
     p.set_defaults(func=_worker)
 
     p = sub.add_parser("demo", help="run the whole pipeline on an embedded broker with the TGI stand-in")

@@ -51,8 +51,12 @@ RUSSIAN = (
 )
 
 
-def chat_event(conversation_id: str, index: int, message: Message | None = None,
-               kind: int = events_pb2.CHAT_EVENT_TYPE_MESSAGE) -> events_pb2.ChatEvent:
+def chat_event(
+    conversation_id: str,
+    index: int,
+    message: Message | None = None,
+    kind: int = events_pb2.CHAT_EVENT_TYPE_MESSAGE,
+) -> events_pb2.ChatEvent:
     event = events_pb2.ChatEvent(
         event_id=f"{conversation_id}-{index:04d}",
         conversation_id=conversation_id,

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from care.broker.embedded import free_port, wait_for_port
 from care.topics import ALL_TOPICS
 
@@ -17,7 +16,11 @@ pytestmark = pytest.mark.integration
 
 def care(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "care.cli", *args], env=env, capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "care.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
 
@@ -32,8 +35,10 @@ def test_broker_serves_topics_create_idempotently_and_stops_on_sigterm() -> None
         "CARE_TOPIC_REPLICATION_FACTOR": "1",
     }
     broker = subprocess.Popen(
-        [sys.executable, "-m", "care.cli", "broker", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "care.cli", "broker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert wait_for_port("127.0.0.1", port, 20), "the broker accepts connections"
@@ -54,10 +59,16 @@ def test_broker_serves_topics_create_idempotently_and_stops_on_sigterm() -> None
 
 def test_topics_create_rejects_a_mismatched_partition_count() -> None:
     port = free_port()
-    env = {**os.environ, "CARE_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}", "CARE_TOPIC_REPLICATION_FACTOR": "1"}
+    env = {
+        **os.environ,
+        "CARE_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
+        "CARE_TOPIC_REPLICATION_FACTOR": "1",
+    }
     broker = subprocess.Popen(
-        [sys.executable, "-m", "care.cli", "broker", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "care.cli", "broker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         assert wait_for_port("127.0.0.1", port, 20)

@@ -8,22 +8,32 @@ import asyncio
 import re
 
 import pytest
-
 from care import topics
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
+
 from tests.integration.fixtures import ARABIC, HEBREW, HS, PII, RUSSIAN, Message, chat_event
 
 pytestmark = pytest.mark.integration
 
 TIMEOUT = 60.0
-CONVERSATIONS = {"it-he-1": HEBREW, "it-ar-1": ARABIC, "it-ru-1": RUSSIAN, "it-he-2": HEBREW, "it-ar-2": ARABIC}
+CONVERSATIONS = {
+    "it-he-1": HEBREW,
+    "it-ar-1": ARABIC,
+    "it-ru-1": RUSSIAN,
+    "it-he-2": HEBREW,
+    "it-ar-2": ARABIC,
+}
 
 
-async def replay_burst(platform: PlatformClient, conversation_id: str, messages: tuple[Message, ...]) -> list[str]:
+async def replay_burst(
+    platform: PlatformClient, conversation_id: str, messages: tuple[Message, ...]
+) -> list[str]:
     """Send a whole conversation without waiting, as a help-seeker typing fast would."""
-    await platform.send_chat(chat_event(conversation_id, 0, kind=events_pb2.CHAT_EVENT_TYPE_CONVERSATION_STARTED))
+    await platform.send_chat(
+        chat_event(conversation_id, 0, kind=events_pb2.CHAT_EVENT_TYPE_CONVERSATION_STARTED)
+    )
     asked = []
     for index, message in enumerate(messages, start=1):
         event = chat_event(conversation_id, index, message)
@@ -106,7 +116,11 @@ async def test_no_topic_after_deid_carries_the_fictional_pii(
     platform: PlatformClient, replayed: dict[str, list[str]]
 ) -> None:
     after_deid = [t for t in topics.ALL_TOPICS if not t.carries_raw_text]
-    assert {t.name for t in after_deid} >= {"care.chat.deidentified", "care.chat.routed", "care.suggestions.internal"}
+    assert {t.name for t in after_deid} >= {
+        "care.chat.deidentified",
+        "care.chat.routed",
+        "care.suggestions.internal",
+    }
     seen = 0
     for spec in after_deid:
         for _, value in platform.records.get(spec.name, []):

@@ -24,8 +24,13 @@ def test_append_once_keeps_order_and_ignores_redelivery() -> None:
 
 def test_prompt_holds_every_turn_of_both_roles_in_order() -> None:
     history = History(
-        (seeker("1", "first"), counselor("2", "second"), seeker("3", "third"), counselor("4", "fourth"),
-         seeker("5", "fifth"))
+        (
+            seeker("1", "first"),
+            counselor("2", "second"),
+            seeker("3", "third"),
+            counselor("4", "fourth"),
+            seeker("5", "fifth"),
+        )
     )
     messages = build_messages(history, "SYSTEM")
     assert messages == [
@@ -55,7 +60,8 @@ def test_default_system_prompts_are_in_the_route_language() -> None:
     arabic = default_system_prompt("ar")
     assert any("\u05d0" <= ch <= "\u05ea" for ch in hebrew)
     assert any("\u0620" <= ch <= "\u064a" for ch in arabic)
-    assert "[PHONE_1]" in hebrew and "[PHONE_1]" in arabic
+    assert "[PHONE_1]" in hebrew
+    assert "[PHONE_1]" in arabic
 
 
 def test_help_seeker_message_on_a_served_route_asks_for_a_suggestion() -> None:

@@ -1,9 +1,8 @@
 import pytest
-from google.protobuf.message import Message
-
 from care.config import Profile, Settings
 from care.topics import ALL_TOPICS, BY_NAME, Cleanup
 from care.worker.app import STAGES, faust_settings
+from google.protobuf.message import Message
 
 
 def test_topics_are_declared_once_with_a_protobuf_payload() -> None:
@@ -24,7 +23,12 @@ def test_changelogs_are_compacted_and_flow_topics_are_not() -> None:
 
 def test_only_inbound_feedback_suggestions_and_placeholder_state_carry_raw_text() -> None:
     raw = {t.name for t in ALL_TOPICS if t.carries_raw_text}
-    assert raw == {"care.chat.inbound", "care.suggestions", "care.feedback", "care.deid.placeholders-changelog"}
+    assert raw == {
+        "care.chat.inbound",
+        "care.suggestions",
+        "care.feedback",
+        "care.deid.placeholders-changelog",
+    }
 
 
 def test_embedded_profile_applies_the_tansu_workarounds() -> None:
@@ -35,7 +39,9 @@ def test_embedded_profile_applies_the_tansu_workarounds() -> None:
 
 
 def test_production_profile_never_applies_them() -> None:
-    conf = faust_settings(Settings(profile=Profile.PRODUCTION, kafka_bootstrap_servers="k1:9093,k2:9093"), ["deid"])
+    conf = faust_settings(
+        Settings(profile=Profile.PRODUCTION, kafka_bootstrap_servers="k1:9093,k2:9093"), ["deid"]
+    )
     assert "producer_max_batch_size" not in conf
     assert "broker_session_timeout" not in conf
     assert conf["broker"] == ["kafka://k1:9093", "kafka://k2:9093"]
@@ -44,7 +50,8 @@ def test_production_profile_never_applies_them() -> None:
 
 def test_sasl_settings_become_faust_credentials() -> None:
     conf = faust_settings(
-        Settings(kafka_security_protocol="SASL_SSL", kafka_sasl_username="u", kafka_sasl_password="p"), ["router"]
+        Settings(kafka_security_protocol="SASL_SSL", kafka_sasl_username="u", kafka_sasl_password="p"),
+        ["router"],
     )
     assert conf["broker_credentials"].username == "u"
 

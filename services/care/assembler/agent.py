@@ -8,6 +8,7 @@ acknowledged only once its suggestion is published, so a crash means redelivery,
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,10 @@ def history_from_proto(blob: bytes | None) -> History:
 
 def history_to_proto(history: History) -> bytes:
     return state_pb2.ConversationHistory(
-        turns=[state_pb2.HistoryTurn(event_id=t.event_id, role=ROLES[t.speaker], text=t.text) for t in history.turns],
+        turns=[
+            state_pb2.HistoryTurn(event_id=t.event_id, role=ROLES[t.speaker], text=t.text)
+            for t in history.turns
+        ],
         route=history.route,
         ended=history.ended,
     ).SerializeToString()
@@ -93,11 +97,11 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(routed, name="care.assembler")
     async def assemble(stream: Any) -> None:
         async for event in stream.noack().events():
-            pending = await process_or_dead_letter(STAGE, event, deadletter, lambda e=event: handle(e))
+            pending = await process_or_dead_letter(STAGE, event, deadletter, partial(handle, event))
             if pending is None:
                 event.ack()
             else:
-                await scheduler.submit(pending.conversation_id, lambda p=pending: publish(p))
+                await scheduler.submit(pending.conversation_id, partial(publish, pending))
 
     async def handle(event: Any) -> PendingSuggestion | None:
         started = time.perf_counter()
@@ -108,7 +112,9 @@ def register(app: faust.App, settings: Settings) -> None:
         if chat.type == events_pb2.CHAT_EVENT_TYPE_MESSAGE:
             if chat.role not in SPEAKERS:
                 raise StageError("missing_field", "a message has no role")
-            plan = plan_message(history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed_event.route.name)
+            plan = plan_message(
+                history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed_event.route.name
+            )
         elif chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
             plan = plan_end(history)
         else:
@@ -119,7 +125,9 @@ def register(app: faust.App, settings: Settings) -> None:
         request = None
         if plan.action is Action.SUGGEST:
             messages = build_messages(plan.history, default_system_prompt(routed_event.route.name))
-            request = suggest_request(routed_event, messages, settings.num_candidates, settings.max_new_tokens)
+            request = suggest_request(
+                routed_event, messages, settings.num_candidates, settings.max_new_tokens
+            )
         routed_event.timings.assemble_ms = (time.perf_counter() - started) * 1000
         if plan.action is Action.NOTHING:
             return None
@@ -136,7 +144,7 @@ def register(app: faust.App, settings: Settings) -> None:
     async def ask(pending: PendingSuggestion, request: inference_pb2.SuggestRequest) -> events_pb2.Suggestion:
         try:
             response = await inference.get().suggest(request, timeout=settings.inference_timeout_seconds)
-        except Exception as error:  # noqa: BLE001 - the counselor gets fallback replies whatever failed
+        except Exception as error:
             log.warning(
                 "inference service call failed",
                 extra={"fields": {"conversation_id": pending.conversation_id, "error": type(error).__name__}},

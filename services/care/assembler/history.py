@@ -33,4 +33,4 @@ def append_once(history: History, turn: Turn) -> tuple[History, bool]:
     """Append a turn unless the same event was appended before (at-least-once delivery)."""
     if history.contains(turn.event_id):
         return history, False
-    return History(history.turns + (turn,), history.route, history.ended), True
+    return History((*history.turns, turn), history.route, history.ended), True

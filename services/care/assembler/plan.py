@@ -11,8 +11,8 @@ SUPPORTED_ROUTES = frozenset({"he", "ar"})
 
 
 class Action(StrEnum):
-    NOTHING = "nothing"              # state may change; nothing to publish
-    SUGGEST = "suggest"              # ask the inference service
+    NOTHING = "nothing"  # state may change; nothing to publish
+    SUGGEST = "suggest"  # ask the inference service
     NO_SUGGESTION = "no_suggestion"  # publish a NO_SUGGESTION suggestion with a reason
 
 

@@ -7,6 +7,7 @@ closed: an event that cannot be de-identified becomes a dead letter and does not
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import faust
@@ -31,7 +32,9 @@ def state_from_proto(blob: bytes | None) -> PlaceholderState:
 
 
 def state_to_proto(state: PlaceholderState) -> bytes:
-    return state_pb2.PlaceholderMap(values=dict(state.values), next_index=dict(state.next_index)).SerializeToString()
+    return state_pb2.PlaceholderMap(
+        values=dict(state.values), next_index=dict(state.next_index)
+    ).SerializeToString()
 
 
 def deidentified_event(
@@ -49,7 +52,9 @@ def deidentified_event(
     return out, result.state
 
 
-def restored_suggestion(suggestion: events_pb2.Suggestion, placeholders: PlaceholderState) -> events_pb2.Suggestion:
+def restored_suggestion(
+    suggestion: events_pb2.Suggestion, placeholders: PlaceholderState
+) -> events_pb2.Suggestion:
     shown = events_pb2.Suggestion()
     shown.CopyFrom(suggestion)
     for candidate in shown.candidates:
@@ -70,7 +75,7 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(inbound, name="care.deid")
     async def deid_inbound(stream: Any) -> None:
         async for event in stream.events():
-            await process_or_dead_letter(STAGE, event, deadletter, lambda e=event: handle_inbound(e))
+            await process_or_dead_letter(STAGE, event, deadletter, partial(handle_inbound, event))
 
     async def handle_inbound(event: Any) -> None:
         started = time.perf_counter()
@@ -88,7 +93,7 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(internal, name="care.deid.restore")
     async def restore_suggestions(stream: Any) -> None:
         async for event in stream.events():
-            await process_or_dead_letter(RESTORE_STAGE, event, deadletter, lambda e=event: handle_internal(e))
+            await process_or_dead_letter(RESTORE_STAGE, event, deadletter, partial(handle_internal, event))
 
     async def handle_internal(event: Any) -> None:
         started = time.perf_counter()

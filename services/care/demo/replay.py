@@ -55,9 +55,9 @@ def parse_sample(item: dict[str, Any]) -> SampleConversation:
     )
 
 
-def chat_event(conversation: SampleConversation, index: int, kind: int, turn: SampleTurn | None = None) -> (
-    events_pb2.ChatEvent
-):
+def chat_event(
+    conversation: SampleConversation, index: int, kind: int, turn: SampleTurn | None = None
+) -> events_pb2.ChatEvent:
     event = events_pb2.ChatEvent(
         event_id=f"{conversation.conversation_id}-{index:04d}",
         conversation_id=conversation.conversation_id,
@@ -72,7 +72,9 @@ def chat_event(conversation: SampleConversation, index: int, kind: int, turn: Sa
     return event
 
 
-async def replay(platform: PlatformClient, conversation: SampleConversation, timeout: float) -> ConversationOutcome:
+async def replay(
+    platform: PlatformClient, conversation: SampleConversation, timeout: float
+) -> ConversationOutcome:
     """Send the turns in order; after each help-seeker message wait for its suggestion, as a
     counselor would before answering."""
     outcome = ConversationOutcome(conversation)

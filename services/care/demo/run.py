@@ -18,7 +18,9 @@ from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack, StackOptions
 from care.v1 import events_pb2
 
-STATUS = {v.number: v.name.removeprefix("SUGGESTION_STATUS_") for v in events_pb2.SuggestionStatus.DESCRIPTOR.values}
+STATUS = {
+    v.number: v.name.removeprefix("SUGGESTION_STATUS_") for v in events_pb2.SuggestionStatus.DESCRIPTOR.values
+}
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,9 @@ def _show(outcome: ConversationOutcome, deidentified: dict[str, str], out: TextI
         out.write(
             f"    suggestions : {STATUS.get(s.status, '?')}  route={s.route or '-'}  model={s.model or '-'}  "
             f"{turn.latency_ms:.0f} ms (deid {t.deid_ms:.1f}, route {t.route_ms:.1f}, "
-            f"assemble {t.assemble_ms:.1f}, inference {t.inference_ms:.1f}, ttft {t.time_to_first_token_ms:.1f}, "
-            f"restore {t.restore_ms:.1f}; history {s.history_turns} turns)\n"
+            f"assemble {t.assemble_ms:.1f}, inference {t.inference_ms:.1f}, "
+            f"ttft {t.time_to_first_token_ms:.1f}, restore {t.restore_ms:.1f}; "
+            f"history {s.history_turns} turns)\n"
         )
         if s.status_reason:
             out.write(f"      reason    : {s.status_reason}\n")
@@ -101,5 +104,6 @@ def _summary(outcomes: list[ConversationOutcome], out: TextIO) -> None:
     p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
     out.write(
         f"\n{len(latencies)} help-seeker messages, {len(latencies)} suggestions; latency from produce to "
-        f"suggestion: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms\n"
+        f"suggestion: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {latencies[-1]:.0f} ms\n"
     )

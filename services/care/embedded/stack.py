@@ -12,9 +12,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Awaitable, Callable
 from typing import IO
 
 import aiohttp
@@ -24,7 +24,6 @@ from care.broker.embedded import EmbeddedBroker, free_port
 from care.config import Settings
 from care.logging import get_logger
 from care.topic_admin import create_topics
-from care.v1 import inference_pb2_grpc
 
 log = get_logger(__name__)
 
@@ -62,7 +61,10 @@ class EmbeddedStack:
         self.ready_file = options.workdir / "worker.ready"
         self._processes: list[_Process] = []
         self.env = self._environment()
-        self.settings = Settings(**{k[5:].lower(): v for k, v in self.env.items() if k.startswith("CARE_")})
+        # The same values the processes read from their environment, for this process's own clients.
+        self.settings = Settings.model_validate(
+            {k.removeprefix("CARE_").lower(): v for k, v in self.env.items() if k.startswith("CARE_")}
+        )
 
     @property
     def standin_url(self) -> str:
@@ -107,7 +109,9 @@ class EmbeddedStack:
         except BaseException:
             await self.stop()
             raise
-        log.info("embedded stack ready", extra={"fields": {"seconds": round(time.perf_counter() - started, 2)}})
+        log.info(
+            "embedded stack ready", extra={"fields": {"seconds": round(time.perf_counter() - started, 2)}}
+        )
 
     def _spawn(self, name: str, *args: str) -> None:
         log_file = (self.options.workdir / f"{name}.log").open("ab")
@@ -157,7 +161,6 @@ class EmbeddedStack:
 
     async def _wait_grpc(self) -> None:
         async with grpc.aio.insecure_channel(self.settings.inference_target) as channel:
-            inference_pb2_grpc.InferenceServiceStub(channel)
 
             async def probe() -> bool:
                 try:
@@ -170,16 +173,15 @@ class EmbeddedStack:
 
     async def _wait_file(self, path: Path, name: str) -> None:
         async def probe() -> bool:
-            return path.exists()
+            return path.exists()  # noqa: ASYNC240 - one stat of a local file per poll
 
         await self._wait_until(name, probe)
 
     def _check_alive(self) -> None:
         for p in self._processes:
             if p.popen.poll() is not None:
-                raise StackStartError(
-                    f"{p.name} exited with code {p.popen.returncode}; see {self.options.workdir / (p.name + '.log')}"
-                )
+                log_path = self.options.workdir / f"{p.name}.log"
+                raise StackStartError(f"{p.name} exited with code {p.popen.returncode}; see {log_path}")
 
     async def stop(self) -> None:
         # Upstream first: the worker stops consuming before its dependencies go away.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import faust
@@ -53,7 +54,7 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(deidentified, name="care.router")
     async def route(stream: Any) -> None:
         async for event in stream.events():
-            await process_or_dead_letter(STAGE, event, deadletter, lambda e=event: handle(e))
+            await process_or_dead_letter(STAGE, event, deadletter, partial(handle, event))
 
     async def handle(event: Any) -> None:
         started = time.perf_counter()

@@ -18,7 +18,9 @@ class RecordRef:
     payload: bytes | None
 
 
-def build_dead_letter(ref: RecordRef, stage: str, error_code: str, error_detail: str) -> events_pb2.DeadLetter:
+def build_dead_letter(
+    ref: RecordRef, stage: str, error_code: str, error_detail: str
+) -> events_pb2.DeadLetter:
     payload = ref.payload or b""
     letter = events_pb2.DeadLetter(
         dead_letter_id=dead_letter_id(ref.topic, ref.partition, ref.offset),

@@ -50,14 +50,23 @@ async def process_or_dead_letter(
         return await handle()
     except (DecodeError, StageError) as error:
         code, detail = error.code, error.detail
-    except Exception as error:  # noqa: BLE001 - a worker must survive any single bad record
+    except Exception as error:
         code, detail = "internal_error", f"{type(error).__name__} in {stage}"
-        log.exception("stage failed", extra={"fields": {"stage": stage, "topic": ref.topic, "offset": ref.offset}})
+        log.exception(
+            "stage failed", extra={"fields": {"stage": stage, "topic": ref.topic, "offset": ref.offset}}
+        )
     letter = build_dead_letter(ref, stage, code, detail)
     await send(deadletter_topic, ref.conversation_id, letter)
     log.warning(
         "dead letter",
-        extra={"fields": {"stage": stage, "error_code": code, "topic": ref.topic, "partition": ref.partition,
-                          "offset": ref.offset}},
+        extra={
+            "fields": {
+                "stage": stage,
+                "error_code": code,
+                "topic": ref.topic,
+                "partition": ref.partition,
+                "offset": ref.offset,
+            }
+        },
     )
     return None
