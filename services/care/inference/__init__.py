@@ -1,0 +1,1 @@
+"""The inference service: suggested counselor replies from a TGI model backend, over gRPC."""

@@ -1,0 +1,148 @@
+"""The gRPC shell of the inference service: decode, call :class:`SuggestionService`, encode.
+
+Nothing of a request's text reaches a log or an error status: errors carry fixed messages, and
+logged exceptions keep only their type and location (see care.logging).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from care.config import Settings
+from care.inference.backend import BackendRegistry
+from care.inference.service import InvalidRequestError, SuggestionService
+from care.logging import configure_logging, get_logger
+from care.v1 import inference_pb2_grpc
+from care.v1.inference_pb2 import SuggestChunk, SuggestRequest, SuggestResponse
+
+logger = get_logger(__name__)
+
+# Left of the caller's deadline for encoding and sending the answer, so that a slow backend yields
+# fallback replies in time instead of DEADLINE_EXCEEDED.
+_RESPONSE_MARGIN_S = 0.25
+
+_INTERNAL_DETAILS = "inference service error"
+
+# Strong references: the event loop only keeps weak ones to tasks.
+_closers: set[asyncio.Task[None]] = set()
+
+
+class InferenceServicer(inference_pb2_grpc.InferenceServiceServicer):
+    def __init__(self, service: SuggestionService, settings: Settings) -> None:
+        self._service = service
+        self._settings = settings
+
+    def _time_limit(self, context: grpc.aio.ServicerContext) -> float:
+        remaining: float | None = context.time_remaining()
+        if remaining is None:
+            remaining = self._settings.inference_timeout_seconds
+        return max(0.0, remaining - _RESPONSE_MARGIN_S)
+
+    async def Suggest(self, request: SuggestRequest, context: grpc.aio.ServicerContext) -> SuggestResponse:
+        try:
+            return await self._service.suggest(request, time_limit_s=self._time_limit(context))
+        except InvalidRequestError as error:
+            code, details = grpc.StatusCode.INVALID_ARGUMENT, str(error)
+        except Exception:
+            _log_failure("Suggest", request)
+            code, details = grpc.StatusCode.INTERNAL, _INTERNAL_DETAILS
+        await context.abort(code, details)
+        raise AssertionError("unreachable: abort raises")
+
+    async def StreamSuggest(
+        self, request: SuggestRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[SuggestChunk]:
+        try:
+            async for chunk in self._service.stream(request, time_limit_s=self._time_limit(context)):
+                yield chunk
+            return
+        except InvalidRequestError as error:
+            code, details = grpc.StatusCode.INVALID_ARGUMENT, str(error)
+        except Exception:
+            _log_failure("StreamSuggest", request)
+            code, details = grpc.StatusCode.INTERNAL, _INTERNAL_DETAILS
+        await context.abort(code, details)
+
+
+def _log_failure(method: str, request: SuggestRequest) -> None:
+    logger.exception(
+        "inference request failed",
+        extra={
+            "fields": {
+                "method": method,
+                "request_id": request.request_id,
+                "conversation_id": request.conversation_id,
+                "route": request.route,
+            }
+        },
+    )
+
+
+async def start_server(
+    settings: Settings, *, listen: str | None = None, registry: BackendRegistry | None = None
+) -> tuple[Any, int]:
+    """A started ``grpc.aio.Server`` and the port it bound (``listen`` may end in ``:0``).
+
+    Backends come from ``settings`` unless ``registry`` is given; a registry built here is closed
+    once the server has stopped, one passed in stays the caller's to close.
+    """
+    address = listen or settings.inference_listen
+    owned = registry is None
+    backends = BackendRegistry.from_settings(settings) if registry is None else registry
+    # gRPC sets SO_REUSEPORT by default, which lets a second server silently share a busy port.
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    inference_pb2_grpc.add_InferenceServiceServicer_to_server(
+        InferenceServicer(SuggestionService(backends, settings), settings), server
+    )
+    try:
+        port: int = server.add_insecure_port(address)
+    except RuntimeError:
+        port = 0
+    if port == 0:
+        if owned:
+            await backends.aclose()
+        raise OSError(f"inference service could not bind {address}")
+    await server.start()
+    if owned:
+        closer = asyncio.create_task(_close_after_termination(server, backends))
+        _closers.add(closer)
+        closer.add_done_callback(_closers.discard)
+    return server, port
+
+
+async def _close_after_termination(server: Any, registry: BackendRegistry) -> None:
+    await server.wait_for_termination()
+    await registry.aclose()
+
+
+def run_server(settings: Settings) -> None:
+    """Serve until SIGINT or SIGTERM, then let in-flight requests finish within a grace period."""
+    configure_logging(settings.log_level)
+    asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> None:
+    registry = BackendRegistry.from_settings(settings)
+    try:
+        server, port = await start_server(settings, registry=registry)
+        host = settings.inference_listen.rsplit(":", 1)[0]
+        logger.info(
+            "inference service listening",
+            extra={"fields": {"address": f"{host}:{port}", "routes": list(registry.routes)}},
+        )
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        await stopping.wait()
+        grace = settings.inference_timeout_seconds
+        logger.info("inference service stopping", extra={"fields": {"grace_s": grace}})
+        await server.stop(grace)
+    finally:
+        await registry.aclose()
+    logger.info("inference service stopped")
