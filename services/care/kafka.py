@@ -40,6 +40,7 @@ def client_kwargs(settings: Settings) -> dict[str, Any]:
 def consumer_kwargs(settings: Settings) -> dict[str, Any]:
     kwargs = client_kwargs(settings)
     if settings.is_embedded:
-        # Tansu completes a group join after about half the session timeout.
-        kwargs.update(session_timeout_ms=6000, heartbeat_interval_ms=1000)
+        # Tansu completes a group join after about half the session timeout, and holds a fetch over
+        # several partitions for the whole fetch_max_wait_ms even when data is there.
+        kwargs.update(session_timeout_ms=6000, heartbeat_interval_ms=1000, fetch_max_wait_ms=10)
     return kwargs
