@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     app_id_prefix: str = "care"
 
     # Inference service (gRPC)
-    inference_listen: str = "0.0.0.0:50051"  # noqa: S104 - a server in a pod listens on all interfaces
+    inference_listen: str = "0.0.0.0:50051"
     inference_target: str = "127.0.0.1:50051"
     inference_timeout_seconds: float = Field(default=20.0, gt=0)
     # Model calls the assembler runs at once (across conversations; one at a time within each).

@@ -38,45 +38,72 @@ class TopicSpec:
 
 
 CHAT_INBOUND = TopicSpec(
-    "care.chat.inbound", events_pb2.ChatEvent, 1 * DAY_MS, carries_raw_text=True,
+    "care.chat.inbound",
+    events_pb2.ChatEvent,
+    1 * DAY_MS,
+    carries_raw_text=True,
     description="raw chat events from the platform; contains PII, short retention",
 )
 CHAT_DEIDENTIFIED = TopicSpec(
-    "care.chat.deidentified", events_pb2.PipelineEvent, 7 * DAY_MS,
+    "care.chat.deidentified",
+    events_pb2.PipelineEvent,
+    7 * DAY_MS,
     description="de-identified events; placeholders only from here on",
 )
 CHAT_ROUTED = TopicSpec(
-    "care.chat.routed", events_pb2.PipelineEvent, 7 * DAY_MS,
+    "care.chat.routed",
+    events_pb2.PipelineEvent,
+    7 * DAY_MS,
     description="de-identified events with the conversation's model route",
 )
 SUGGESTIONS_INTERNAL = TopicSpec(
-    "care.suggestions.internal", events_pb2.Suggestion, 1 * DAY_MS,
+    "care.suggestions.internal",
+    events_pb2.Suggestion,
+    1 * DAY_MS,
     description="suggestions with placeholders, before restore",
 )
 SUGGESTIONS = TopicSpec(
-    "care.suggestions", events_pb2.Suggestion, 1 * DAY_MS, carries_raw_text=True,
+    "care.suggestions",
+    events_pb2.Suggestion,
+    1 * DAY_MS,
+    carries_raw_text=True,
     description="suggestions restored for display to the counselor",
 )
 ALERTS = TopicSpec("care.alerts", events_pb2.RiskAlert, 7 * DAY_MS, description="risk alerts")
 FEEDBACK = TopicSpec(
-    "care.feedback", events_pb2.CounselorFeedback, 30 * DAY_MS, carries_raw_text=True,
+    "care.feedback",
+    events_pb2.CounselorFeedback,
+    30 * DAY_MS,
+    carries_raw_text=True,
     description="counselor feedback from the platform",
 )
 DEADLETTER = TopicSpec(
-    "care.deadletter", events_pb2.DeadLetter, 14 * DAY_MS,
+    "care.deadletter",
+    events_pb2.DeadLetter,
+    14 * DAY_MS,
     description="what could not be processed, with the reason; never raw text",
 )
 # Changelogs of the faust Tables, named here so that any worker deployment shares them.
 PLACEHOLDERS_CHANGELOG = TopicSpec(
-    "care.deid.placeholders-changelog", state_pb2.PlaceholderMap, 7 * DAY_MS, Cleanup.COMPACT,
-    carries_raw_text=True, description="deid's per-conversation placeholder map",
+    "care.deid.placeholders-changelog",
+    state_pb2.PlaceholderMap,
+    7 * DAY_MS,
+    Cleanup.COMPACT,
+    carries_raw_text=True,
+    description="deid's per-conversation placeholder map",
 )
 HISTORY_CHANGELOG = TopicSpec(
-    "care.assembler.history-changelog", state_pb2.ConversationHistory, 7 * DAY_MS, Cleanup.COMPACT,
+    "care.assembler.history-changelog",
+    state_pb2.ConversationHistory,
+    7 * DAY_MS,
+    Cleanup.COMPACT,
     description="assembler's complete de-identified history per conversation",
 )
 ROUTES_CHANGELOG = TopicSpec(
-    "care.router.routes-changelog", state_pb2.RouteState, 7 * DAY_MS, Cleanup.COMPACT,
+    "care.router.routes-changelog",
+    state_pb2.RouteState,
+    7 * DAY_MS,
+    Cleanup.COMPACT,
     description="router's sticky route per conversation",
 )
 
