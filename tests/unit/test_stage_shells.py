@@ -1,0 +1,114 @@
+"""The pure parts of the faust shells: state <-> protobuf, event building, restore."""
+
+from care.assembler.agent import history_from_proto, history_to_proto
+from care.assembler.history import History, Speaker, Turn
+from care.assembler.prompt import PromptMessage
+from care.assembler.suggestion import fallback, from_response, no_suggestion, suggest_request
+from care.deid.agent import deidentified_event, restored_suggestion, state_from_proto, state_to_proto
+from care.deid.core import PlaceholderState
+from care.router.agent import route_event
+from care.router.agent import state_from_proto as route_state_from_proto
+from care.router.agent import state_to_proto as route_state_to_proto
+from care.router.core import RouteState
+from care.v1 import events_pb2, inference_pb2
+
+PHONE = "052-7000001"
+
+
+def chat(
+    text: str, role: int = events_pb2.ROLE_HELP_SEEKER, kind: int = events_pb2.CHAT_EVENT_TYPE_MESSAGE
+) -> events_pb2.ChatEvent:
+    event = events_pb2.ChatEvent(event_id="c1-0001", conversation_id="c1", type=kind, role=role, text=text)  # type: ignore[arg-type]
+    event.sent_at.FromMilliseconds(1_700_000_000_000)
+    return event
+
+
+def test_placeholder_state_round_trips_through_protobuf() -> None:
+    state = PlaceholderState({"[PHONE_1]": PHONE}, {"PHONE": 1})
+    assert state_from_proto(state_to_proto(state)) == state
+    assert state_from_proto(None) == PlaceholderState.empty()
+
+
+def test_message_is_deidentified_and_counted_without_values() -> None:
+    out, state = deidentified_event(chat(f"call me on {PHONE}"), PlaceholderState.empty())
+    assert PHONE not in out.event.text
+    assert "[PHONE_1]" in out.event.text
+    assert [(r.entity_type, r.count) for r in out.redactions] == [("PHONE", 1)]
+    assert PHONE.encode() not in out.SerializeToString()
+    assert state.values["[PHONE_1]"] == PHONE
+
+
+def test_lifecycle_events_pass_through_unchanged() -> None:
+    started = chat("", role=events_pb2.ROLE_UNSPECIFIED, kind=events_pb2.CHAT_EVENT_TYPE_CONVERSATION_STARTED)
+    out, state = deidentified_event(started, PlaceholderState.empty())
+    assert out.event == started
+    assert state == PlaceholderState.empty()
+
+
+def test_restore_puts_values_back_and_leaves_unknown_placeholders() -> None:
+    suggestion = events_pb2.Suggestion(
+        candidates=[events_pb2.Candidate(text="I have [PHONE_1]"), events_pb2.Candidate(text="and [PHONE_9]")]
+    )
+    shown = restored_suggestion(suggestion, PlaceholderState({"[PHONE_1]": PHONE}, {"PHONE": 1}))
+    assert [c.text for c in shown.candidates] == [f"I have {PHONE}", "and [PHONE_9]"]
+    assert suggestion.candidates[0].text == "I have [PHONE_1]", "the internal suggestion is not modified"
+
+
+def test_route_state_round_trips_and_counselor_turns_do_not_decide_it() -> None:
+    state = RouteState("ar", "ar", "Arabic script", ("ar",))
+    assert route_state_from_proto(route_state_to_proto(state)) == state
+    event = events_pb2.PipelineEvent(event=chat("שלום, אני כאן", role=events_pb2.ROLE_COUNSELOR))
+    assert route_event(event, state) == state
+    assert event.route.name == "ar"
+
+
+def test_help_seeker_turn_decides_the_route() -> None:
+    event = events_pb2.PipelineEvent(event=chat("אני לא יודעת מה לעשות"))
+    state = route_event(event, None)
+    assert state is not None
+    assert event.route.name == "he"
+
+
+def test_history_round_trips_through_protobuf() -> None:
+    history = History(
+        (Turn("1", Speaker.HELP_SEEKER, "a"), Turn("2", Speaker.COUNSELOR, "b")), route="he", ended=True
+    )
+    assert history_from_proto(history_to_proto(history)) == history
+    assert history_from_proto(b"") == History()
+
+
+def routed() -> events_pb2.PipelineEvent:
+    event = events_pb2.PipelineEvent(event=chat("text"), route=events_pb2.Route(name="he"))
+    event.timings.deid_ms = 1.5
+    return event
+
+
+def test_request_and_suggestion_ids_derive_from_the_event_id() -> None:
+    request = suggest_request(routed(), [PromptMessage("system", "s"), PromptMessage("user", "u")], 3, 100)
+    assert request.request_id == "c1-0001/suggestion"
+    assert [(m.role, m.content) for m in request.messages] == [("system", "s"), ("user", "u")]
+    response = inference_pb2.SuggestResponse(
+        candidates=[events_pb2.Candidate(index=0, text="t", strategy="Question", source="model")],
+        status=events_pb2.SUGGESTION_STATUS_OK,
+        model="m",
+        total_ms=12.0,
+        time_to_first_token_ms=3.0,
+    )
+    suggestion = from_response(routed(), 4, response)
+    assert suggestion.suggestion_id == request.request_id
+    assert suggestion.event_id == "c1-0001"
+    assert suggestion.complete
+    assert suggestion.history_turns == 4
+    assert suggestion.timings.deid_ms == 1.5
+    assert suggestion.timings.inference_ms == 12.0
+    assert suggestion.event_sent_at.ToMilliseconds() == 1_700_000_000_000
+
+
+def test_no_suggestion_and_fallback_carry_a_reason() -> None:
+    none = no_suggestion(routed(), 1, "unsupported language")
+    assert none.status == events_pb2.SUGGESTION_STATUS_NO_SUGGESTION
+    assert none.status_reason == "unsupported language"
+    assert not none.candidates
+    backup = fallback(routed(), 1, [events_pb2.Candidate(text="x", source="fallback")], "service down")
+    assert backup.status == events_pb2.SUGGESTION_STATUS_FALLBACK
+    assert backup.candidates[0].source == "fallback"
