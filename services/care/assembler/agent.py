@@ -8,8 +8,8 @@ acknowledged only once its suggestion is published, so a crash means redelivery,
 from __future__ import annotations
 
 import time
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
