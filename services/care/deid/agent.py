@@ -82,10 +82,12 @@ def register(app: faust.App, settings: Settings) -> None:
         chat = decode(event.value, events_pb2.ChatEvent)
         validate_chat_event(chat, event.key)
         key = chat.conversation_id.encode("utf-8")
-        out, placeholders = deidentified_event(chat, state_from_proto(placeholder_maps.get(key)))
+        previous = state_from_proto(placeholder_maps.get(key))
+        out, placeholders = deidentified_event(chat, previous)
         if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
+            # The map holds the conversation's PII: it goes with the conversation.
             placeholder_maps.pop(key, None)
-        elif placeholders.values:
+        elif placeholders != previous:
             placeholder_maps[key] = state_to_proto(placeholders)
         out.timings.deid_ms = (time.perf_counter() - started) * 1000
         await send(deidentified, chat.conversation_id, out)

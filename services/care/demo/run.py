@@ -54,10 +54,16 @@ async def run_demo(options: DemoOptions, out: TextIO) -> int:
     if options.output is not None:
         with options.output.open("w", encoding="utf-8") as sink:
             for suggestion in suggestions:
-                sink.write(json.dumps(json_format.MessageToDict(suggestion), ensure_ascii=False) + "\n")
+                sink.write(json.dumps(_as_json(suggestion), ensure_ascii=False) + "\n")
         out.write(f"Wrote {len(suggestions)} suggestions to {options.output}\n")
     expected = sum(1 for o in outcomes for t in o.turns if t.role == "help_seeker")
     return 0 if len(suggestions) == expected else 1
+
+
+def _as_json(suggestion: events_pb2.Suggestion) -> dict[str, object]:
+    # Fields at their default (candidate index 0, a zero timing) are written too: consumers
+    # should not need to know proto3's defaults to read a line.
+    return json_format.MessageToDict(suggestion, always_print_fields_with_no_presence=True)
 
 
 def _deidentified_texts(records: list[tuple[str, bytes]]) -> dict[str, str]:

@@ -8,14 +8,18 @@ from typing import Any, TypeVar
 
 import faust
 from google.protobuf.message import Message
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from care.logging import get_logger
 from care.streaming.codec import DecodeError, key_text
 from care.streaming.deadletter import RecordRef, build_dead_letter
+from care.telemetry import tracer
 
 log = get_logger(__name__)
 
 T = TypeVar("T")
+
+_tracer = tracer(__name__)
 
 
 def record_ref(event: Any) -> RecordRef:
@@ -46,27 +50,37 @@ async def process_or_dead_letter(
 ) -> T | None:
     """Run the handler and return its result; on any failure publish a dead letter instead."""
     ref = record_ref(event)
-    try:
-        return await handle()
-    except (DecodeError, StageError) as error:
-        code, detail = error.code, error.detail
-    except Exception as error:
-        code, detail = "internal_error", f"{type(error).__name__} in {stage}"
-        log.exception(
-            "stage failed", extra={"fields": {"stage": stage, "topic": ref.topic, "offset": ref.offset}}
-        )
+    attributes: dict[str, str | int] = {
+        "messaging.system": "kafka",
+        "messaging.destination.name": ref.topic,
+        "messaging.destination.partition.id": str(ref.partition),
+        "messaging.kafka.offset": ref.offset,
+        "messaging.kafka.message.key": ref.conversation_id,
+        "care.stage": stage,
+    }
+    with _tracer.start_as_current_span(
+        f"{stage} process", kind=SpanKind.CONSUMER, attributes=attributes, record_exception=False
+    ) as span:
+        try:
+            return await handle()
+        except (DecodeError, StageError) as error:
+            code, detail = error.code, error.detail
+        except Exception as error:  # a worker must survive any single bad record
+            code, detail = "internal_error", f"{type(error).__name__} in {stage}"
+            log.exception(
+                "stage failed", extra={"fields": {"stage": stage, "topic": ref.topic, "offset": ref.offset}}
+            )
+        # The code only: exception messages may quote the input.
+        span.set_status(Status(StatusCode.ERROR, code))
+        span.set_attribute("care.error_code", code)
     letter = build_dead_letter(ref, stage, code, detail)
     await send(deadletter_topic, ref.conversation_id, letter)
-    log.warning(
-        "dead letter",
-        extra={
-            "fields": {
-                "stage": stage,
-                "error_code": code,
-                "topic": ref.topic,
-                "partition": ref.partition,
-                "offset": ref.offset,
-            }
-        },
-    )
+    fields = {
+        "stage": stage,
+        "error_code": code,
+        "topic": ref.topic,
+        "partition": ref.partition,
+        "offset": ref.offset,
+    }
+    log.warning("dead letter", extra={"fields": fields})
     return None
