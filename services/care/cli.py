@@ -10,6 +10,7 @@ from pathlib import Path
 
 from care.config import get_settings
 from care.logging import configure_logging
+from care.telemetry import init_tracing
 
 
 def _broker(args: argparse.Namespace) -> int:
@@ -78,6 +79,19 @@ def _demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(options, sys.stdout))
 
 
+def _operator_errors() -> tuple[type[Exception], ...]:
+    from aiokafka.errors import KafkaError
+
+    from care.broker.embedded import BrokerStartError
+    from care.embedded.stack import StackStartError
+    from care.topic_admin import TopicAdminError
+
+    return (TopicAdminError, BrokerStartError, StackStartError, KafkaError)
+
+
+OPERATOR_ERRORS = _operator_errors()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="care", description="CARE: Counselor-Aligned Response Engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,7 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(get_settings().log_level)
-    result: int = args.func(args)
+    init_tracing(f"care-{args.command}")
+    try:
+        result: int = args.func(args)
+    except OPERATOR_ERRORS as error:
+        # What an operator can act on, in one line; no traceback.
+        sys.stderr.write(f"care {args.command}: {error}\n")
+        return 2
     return result
 
 

@@ -7,7 +7,6 @@ closed: an event that cannot be de-identified becomes a dead letter and does not
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import Any
 
 import faust
@@ -18,7 +17,7 @@ from care.deid.core import PlaceholderState, deidentify, restore
 from care.streaming.codec import decode, validate_chat_event
 from care.v1 import events_pb2, state_pb2
 from care.worker.app import raw_table, raw_topic
-from care.worker.shell import process_or_dead_letter, send
+from care.worker.shell import register_stage_agent, send
 
 STAGE = "deid"
 RESTORE_STAGE = "restore"
@@ -72,11 +71,6 @@ def register(app: faust.App, settings: Settings) -> None:
     deadletter = raw_topic(app, topics.DEADLETTER, partitions)
     placeholder_maps = raw_table(app, "deid-placeholders", topics.PLACEHOLDERS_CHANGELOG, partitions)
 
-    @app.agent(inbound, name="care.deid")
-    async def deid_inbound(stream: Any) -> None:
-        async for event in stream.events():
-            await process_or_dead_letter(STAGE, event, deadletter, partial(handle_inbound, event))
-
     async def handle_inbound(event: Any) -> None:
         started = time.perf_counter()
         chat = decode(event.value, events_pb2.ChatEvent)
@@ -92,11 +86,6 @@ def register(app: faust.App, settings: Settings) -> None:
         out.timings.deid_ms = (time.perf_counter() - started) * 1000
         await send(deidentified, chat.conversation_id, out)
 
-    @app.agent(internal, name="care.deid.restore")
-    async def restore_suggestions(stream: Any) -> None:
-        async for event in stream.events():
-            await process_or_dead_letter(RESTORE_STAGE, event, deadletter, partial(handle_internal, event))
-
     async def handle_internal(event: Any) -> None:
         started = time.perf_counter()
         suggestion = decode(event.value, events_pb2.Suggestion)
@@ -106,3 +95,6 @@ def register(app: faust.App, settings: Settings) -> None:
         if out.HasField("event_sent_at"):
             out.timings.end_to_end_ms = max(0.0, time.time() * 1000 - out.event_sent_at.ToMilliseconds())
         await send(shown, out.conversation_id, out)
+
+    register_stage_agent(app, STAGE, inbound, deadletter, handle_inbound)
+    register_stage_agent(app, RESTORE_STAGE, internal, deadletter, handle_internal)

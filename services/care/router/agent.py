@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import Any
 
 import faust
@@ -14,7 +13,7 @@ from care.router.core import RouteState, decide_route
 from care.streaming.codec import decode
 from care.v1 import events_pb2, state_pb2
 from care.worker.app import raw_table, raw_topic
-from care.worker.shell import process_or_dead_letter, send
+from care.worker.shell import register_stage_agent, send
 
 STAGE = "router"
 
@@ -51,11 +50,6 @@ def register(app: faust.App, settings: Settings) -> None:
     deadletter = raw_topic(app, topics.DEADLETTER, partitions)
     routes = raw_table(app, "router-routes", topics.ROUTES_CHANGELOG, partitions)
 
-    @app.agent(deidentified, name="care.router")
-    async def route(stream: Any) -> None:
-        async for event in stream.events():
-            await process_or_dead_letter(STAGE, event, deadletter, partial(handle, event))
-
     async def handle(event: Any) -> None:
         started = time.perf_counter()
         pipeline_event = decode(event.value, events_pb2.PipelineEvent)
@@ -69,3 +63,5 @@ def register(app: faust.App, settings: Settings) -> None:
             routes[key] = state_to_proto(state)
         pipeline_event.timings.route_ms = (time.perf_counter() - started) * 1000
         await send(routed, conversation_id, pipeline_event)
+
+    register_stage_agent(app, STAGE, deidentified, deadletter, handle)

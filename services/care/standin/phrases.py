@@ -11,21 +11,14 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
+from care.inference.strategies import STRATEGIES
+
 Language = Literal["he", "ar"]
 
 LANGUAGES: Final[tuple[Language, ...]] = ("he", "ar")
 
-# The order is ESConv's; picking by hash indexes into it, so changing it changes every unsteered reply.
-STRATEGIES: Final[tuple[str, ...]] = (
-    "Question",
-    "Restatement or Paraphrasing",
-    "Reflection of feelings",
-    "Self-disclosure",
-    "Affirmation and Reassurance",
-    "Providing Suggestions",
-    "Information",
-    "Others",
-)
+# STRATEGIES is the one ESConv label list of the project; picking by hash indexes into it, so
+# reordering it changes every unsteered reply.
 
 PHRASES: Final[dict[Language, dict[str, tuple[str, ...]]]] = {
     "he": {

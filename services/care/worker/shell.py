@@ -4,6 +4,7 @@ and turn any failure into a dead letter with a reason so that nothing crashes a 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import faust
@@ -84,3 +85,19 @@ async def process_or_dead_letter(
     }
     log.warning("dead letter", extra={"fields": fields})
     return None
+
+
+def register_stage_agent(
+    app: faust.App,
+    name: str,
+    source: faust.TopicT,
+    deadletter_topic: faust.TopicT,
+    handle: Callable[[Any], Awaitable[None]],
+) -> None:
+    """An agent that runs ``handle`` on every record of ``source`` in order, dead-lettering failures."""
+
+    async def agent(stream: Any) -> None:
+        async for event in stream.events():
+            await process_or_dead_letter(name, event, deadletter_topic, partial(handle, event))
+
+    app.agent(source, name=f"care.{name}")(agent)
