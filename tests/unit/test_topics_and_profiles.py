@@ -2,6 +2,7 @@ import pytest
 from care.config import Profile, Settings
 from care.topics import ALL_TOPICS, BY_NAME, Cleanup
 from care.worker.app import STAGES, faust_settings
+from care.worker.transport import partitions_to_toggle
 from google.protobuf.message import Message
 
 
@@ -64,3 +65,16 @@ def test_settings_are_read_from_care_environment_variables(monkeypatch: pytest.M
     assert settings.num_candidates == 2
     assert settings.backend_url_for("ar") == "http://tgi-ar:80"
     assert settings.backend_url_for("he") == "http://tgi:80"
+
+
+def test_only_partitions_faust_reads_are_fetched() -> None:
+    assigned = {"in-0", "in-1", "changelog-0", "changelog-1"}
+    reading = {"in-0", "in-1"}
+    assert partitions_to_toggle(assigned, reading, set()) == ({"changelog-0", "changelog-1"}, set())
+    # recovery reads a changelog again; a revoked partition is never resumed
+    assert partitions_to_toggle(
+        assigned, reading | {"changelog-0"}, {"changelog-0", "changelog-1", "gone-0"}
+    ) == (
+        set(),
+        {"changelog-0"},
+    )

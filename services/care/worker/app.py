@@ -17,7 +17,7 @@ from care.config import KafkaSecurityProtocol, Settings
 from care.kafka import ssl_context
 from care.logging import get_logger
 from care.topics import TopicSpec
-from care.worker.embedded_transport import EmbeddedApp
+from care.worker.transport import care_app_class
 
 log = get_logger(__name__)
 
@@ -101,8 +101,7 @@ def create_app(settings: Settings, stages: Sequence[str], ready_file: Path | Non
     unknown = set(stages) - set(STAGES)
     if unknown or not stages:
         raise ValueError(f"unknown stages {sorted(unknown)}; choose from {STAGES}")
-    app_class = EmbeddedApp if settings.is_embedded else faust.App
-    app = app_class(**faust_settings(settings, stages))
+    app = care_app_class(settings.is_embedded)(**faust_settings(settings, stages))
     registrars: dict[str, Callable[[faust.App, Settings], None]] = _registrars()
     for stage in stages:
         registrars[stage](app, settings)
