@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,6 +70,18 @@ def _worker(args: argparse.Namespace) -> int:
     return run_worker(get_settings(), stages, Path(args.ready_file) if args.ready_file else None)
 
 
+def _deid(_: argparse.Namespace) -> int:
+    from care.deid.batch import BatchDeidentifier
+
+    batch = BatchDeidentifier()
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 1 if batch.errors else 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from care.demo.run import DemoOptions, run_demo
 
@@ -120,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--ready-file", default=None, help="written once partitions are assigned and tables recovered"
     )
     p.set_defaults(func=_worker)
+
+    p = sub.add_parser("deid", help="de-identify JSON lines from stdin (exports, evaluation)")
+    p.set_defaults(func=_deid)
 
     p = sub.add_parser("demo", help="run the whole pipeline on an embedded broker with the TGI stand-in")
     p.add_argument("--output", default=None, help="also write every published suggestion as JSON lines")

@@ -16,7 +16,8 @@ from care.deid.core import (
     detect,
     restore,
 )
-from care.deid.detectors import DEFAULT_DETECTORS, NormalizedText
+from care.deid.detectors import DEFAULT_DETECTORS
+from care.deid.normalize import NormalizedText
 from stdnum import luhn
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

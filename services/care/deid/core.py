@@ -13,15 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from care.deid.detectors import (
-    DEFAULT_DETECTORS,
-    TYPE_PRIORITY,
-    Detector,
-    NormalizedText,
-    Span,
-    has_cue,
-    normalize,
-)
+from care.deid.context import has_cue
+from care.deid.detectors import DEFAULT_DETECTORS, TYPE_PRIORITY
+from care.deid.normalize import Detector, NormalizedText, Span, normalize
 from care.deid.placeholders import PLACEHOLDER_RE, PlaceholderAllocator, PlaceholderState
 
 __all__ = [

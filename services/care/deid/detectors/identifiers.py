@@ -1,99 +1,19 @@
-"""Detectors of personal details. Each one finds spans of one or more entity types in normalised text.
+"""Phone numbers, Israeli ID numbers and e-mail addresses.
 
-A detector is any callable ``(NormalizedText) -> Iterable[Span]`` whose spans are offsets into
-``NormalizedText.text``; the core maps them back onto the original text, resolves overlaps and
-replaces them. New entity types (names, addresses, ...) plug in by adding a detector to
-``DEFAULT_DETECTORS`` and, where needed, a priority in ``TYPE_PRIORITY`` and cues in ``CONTEXT_CUES``.
+Libraries: phonenumbers (Google's libphonenumber port) parses and validates numbers of the IL and PS
+plans better than any regex we would maintain; python-stdnum carries the Teudat Zehut check digit.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
 
 import phonenumbers
 from phonenumbers import CountryCodeSource, Leniency, PhoneNumber, PhoneNumberMatcher
 from stdnum.il import idnr
 
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    entity_type: str
-
-
-@dataclass(frozen=True)
-class NormalizedText:
-    """Text prepared for matching, with a map back to the original offsets.
-
-    Unicode digits become ASCII digits, any space becomes " ", dashes become "-", and invisible
-    format characters (zero-width spaces, bidi marks that RTL keyboards insert inside numbers) are
-    dropped, so "٠٥٠\u200e-١٢٣٤٥٦٧" is matched as "050-1234567" while the replacement still covers
-    every original character.
-    """
-
-    original: str
-    text: str
-    offsets: tuple[int, ...]  # offsets[i] = index in ``original`` of ``text[i]``
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end - 1] + 1
-
-
-_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-
-
-def normalize(text: str) -> NormalizedText:
-    chars: list[str] = []
-    offsets: list[int] = []
-    for index, ch in enumerate(text):
-        category = unicodedata.category(ch)
-        if category == "Cf":
-            continue
-        if ch.isdecimal():
-            ch = str(unicodedata.decimal(ch))
-        elif category == "Zs":
-            ch = " "
-        elif ch in _DASHES:
-            ch = "-"
-        chars.append(ch)
-        offsets.append(index)
-    return NormalizedText(original=text, text="".join(chars), offsets=tuple(offsets))
-
-
-Detector = Callable[[NormalizedText], Iterable[Span]]
-
-# --- context cues -------------------------------------------------------------------------------
-
-# Words that, shortly before a number, say what kind of number it is. Used to break ties between
-# equally long candidates (a 9-digit Teudat Zehut with a leading 0 also looks like a landline).
-CONTEXT_WINDOW_CHARS = 40
-CONTEXT_CUES: Mapping[str, re.Pattern[str]] = MappingProxyType(
-    {
-        "NATIONAL_ID": re.compile(
-            r"ת\s?[.\"״׳']\s?ז|תעודת\s+זהות|זהות|هوي[ةت]|\b(?:id|teudat|zehut|zeut|identity)\b"
-            r"|теудат|зеут|удостоверени",
-            re.IGNORECASE,
-        ),
-        "PHONE": re.compile(
-            r"טלפון|נייד|פלאפון|וואטסאפ|תתקשר|תלפון|تلفون|تليفون|هاتف|جوال|موبايل|واتس|اتصل"
-            r"|\b(?:phone|call|whatsapp|mobile|cell|tel)\b|телефон|номер|звон",
-            re.IGNORECASE,
-        ),
-    }
-)
-
-
-def has_cue(entity_type: str, norm: NormalizedText, start: int) -> bool:
-    cue = CONTEXT_CUES.get(entity_type)
-    if cue is None:
-        return False
-    return cue.search(norm.text, max(0, start - CONTEXT_WINDOW_CHARS), start) is not None
-
+from care.deid.context import has_cue
+from care.deid.normalize import NormalizedText, Span
 
 # --- PHONE --------------------------------------------------------------------------------------
 
@@ -221,15 +141,4 @@ def detect_national_ids(norm: NormalizedText) -> list[Span]:
     return spans
 
 
-# --- registry -----------------------------------------------------------------------------------
-
-DEFAULT_DETECTORS: tuple[Detector, ...] = (
-    detect_phones,
-    detect_phone_patterns,
-    detect_national_ids,
-    detect_emails,
-)
-
-# At equal length, the earlier type wins (after context cues): a number that is both a plausible
-# phone and a valid ID is more often a phone.
-TYPE_PRIORITY: tuple[str, ...] = ("PHONE", "NATIONAL_ID", "EMAIL")
+DETECTORS = (detect_phones, detect_phone_patterns, detect_national_ids, detect_emails)

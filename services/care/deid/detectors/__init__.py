@@ -1,0 +1,50 @@
+"""Detectors of personal details. Each finds spans of one or more entity types in normalised text.
+
+A detector is any callable ``(NormalizedText) -> Iterable[Span]`` whose spans are offsets into
+``NormalizedText.text``; the core maps them back onto the original text, resolves overlaps and
+replaces them. A module adds detectors through its ``DETECTORS`` tuple.
+"""
+
+from __future__ import annotations
+
+from care.deid.detectors import identifiers, names, structured
+from care.deid.normalize import Detector
+
+DEFAULT_DETECTORS: tuple[Detector, ...] = identifiers.DETECTORS + structured.DETECTORS + names.DETECTORS
+
+# The entity types, as the CLI and the placeholders name them.
+ENTITY_TYPES: tuple[str, ...] = (
+    "PERSON",
+    "PHONE",
+    "NATIONAL_ID",
+    "EMAIL",
+    "URL",
+    "SOCIAL_HANDLE",
+    "ADDRESS",
+    "LOCATION",
+    "DATE",
+    "LICENSE_PLATE",
+    "CREDIT_CARD",
+    "BANK_ACCOUNT",
+    "ORG",
+    "IP_ADDRESS",
+)
+
+# At equal length (after context cues) the earlier type wins: a number that is both a plausible
+# phone and a valid ID is more often a phone; a checksum-validated identifier beats a pattern.
+TYPE_PRIORITY: tuple[str, ...] = (
+    "PHONE",
+    "NATIONAL_ID",
+    "CREDIT_CARD",
+    "BANK_ACCOUNT",
+    "IP_ADDRESS",
+    "EMAIL",
+    "URL",
+    "SOCIAL_HANDLE",
+    "LICENSE_PLATE",
+    "DATE",
+    "ADDRESS",
+    "PERSON",
+    "ORG",
+    "LOCATION",
+)
