@@ -7,11 +7,14 @@ STAMP := $(VENV)/.installed
 PROTOS := $(wildcard protos/care/v1/*.proto)
 ARGS ?=
 
-.PHONY: help install demo test test-unit test-integration lint typecheck proto proto-check check clean
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: help install demo bench test test-unit test-integration lint typecheck proto proto-check check clean
 
 help:
 	@echo "make demo         run the whole pipeline on an embedded broker with the TGI stand-in (ARGS=... passed to 'care demo')"
 	@echo "make test         lint, type-check, proto drift check, unit, contract and integration tests"
+	@echo "make bench        benchmarks; reports under bench/results/"
 	@echo "make proto        regenerate services/care/v1 from protos/"
 	@echo "make proto-check  fail when the committed generated code drifts from protos/"
 
@@ -22,6 +25,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(ARGS)
 
 demo: $(STAMP)
 	$(BIN)/care demo $(ARGS)
