@@ -7,10 +7,12 @@ replaces them. A module adds detectors through its ``DETECTORS`` tuple.
 
 from __future__ import annotations
 
-from care.deid.detectors import identifiers, names, structured
+from care.deid.detectors import identifiers, persons, places, structured
 from care.deid.normalize import Detector
 
-DEFAULT_DETECTORS: tuple[Detector, ...] = identifiers.DETECTORS + structured.DETECTORS + names.DETECTORS
+DEFAULT_DETECTORS: tuple[Detector, ...] = (
+    identifiers.DETECTORS + structured.DETECTORS + persons.DETECTORS + places.DETECTORS
+)
 
 # The entity types, as the CLI and the placeholders name them.
 ENTITY_TYPES: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""People, places, addresses and organisations (gazetteers, cue phrases and name context)."""
+"""Places, street addresses and organisations (schools, workplaces, army units, clinics)."""
 
 from __future__ import annotations
 
