@@ -51,6 +51,7 @@ def _standin(args: argparse.Namespace) -> int:
             time_per_token_ms=settings.standin_time_per_token_ms,
             fault_mode=args.fault_mode,
             fault_rate=args.fault_rate,
+            record_requests=args.record_requests,
         )
     )
     return 0
@@ -97,10 +98,11 @@ def _operator_errors() -> tuple[type[Exception], ...]:
     from aiokafka.errors import KafkaError
 
     from care.broker.embedded import BrokerStartError
+    from care.deid.vault import VaultError
     from care.embedded.stack import StackStartError
     from care.topic_admin import TopicAdminError
 
-    return (TopicAdminError, BrokerStartError, StackStartError, KafkaError)
+    return (TopicAdminError, BrokerStartError, StackStartError, VaultError, KafkaError)
 
 
 OPERATOR_ERRORS = _operator_errors()
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--fault-mode", default="none", choices=["none", "429", "503", "424", "500", "timeout"])
     p.add_argument("--fault-rate", type=float, default=0.0)
+    p.add_argument("--record-requests", action="store_true", help="keep request bodies for privacy tests")
     p.set_defaults(func=_standin)
 
     p = sub.add_parser("inference", help="run the inference gRPC service")

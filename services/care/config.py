@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     # faust consumer-group id prefix; each worker deployment appends its stage names
     app_id_prefix: str = "care"
 
+    # De-identification
+    # Comma-separated base64 AES-256 keys for the placeholder maps at rest; the first one seals.
+    deid_map_keys: SecretStr = SecretStr("")
+    deid_map_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+    deid_map_sweep_seconds: float = Field(default=60, gt=0)
+    deid_timeout_seconds: float = Field(default=2.0, gt=0)
+    # Comma-separated directories of ONNX token-classification models (off when empty).
+    deid_ner_model_dirs: str = ""
+
     # Inference service (gRPC)
     inference_listen: str = "0.0.0.0:50051"
     inference_target: str = "127.0.0.1:50051"

@@ -89,8 +89,7 @@ PLACEHOLDERS_CHANGELOG = TopicSpec(
     state_pb2.PlaceholderMap,
     7 * DAY_MS,
     Cleanup.COMPACT,
-    carries_raw_text=True,
-    description="deid's per-conversation placeholder map",
+    description="deid's per-conversation placeholder maps, each sealed with AES-GCM (care.deid.vault)",
 )
 HISTORY_CHANGELOG = TopicSpec(
     "care.assembler.history-changelog",

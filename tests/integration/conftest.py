@@ -17,7 +17,13 @@ WATCHED = tuple(t.name for t in topics.ALL_TOPICS if t is not topics.CHAT_INBOUN
 @pytest.fixture(scope="session")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[EmbeddedStack]:
     workdir: Path = tmp_path_factory.mktemp("stack")
-    options = StackOptions(workdir=workdir, partitions=4, num_candidates=2, inference_timeout_seconds=10.0)
+    options = StackOptions(
+        workdir=workdir,
+        partitions=4,
+        num_candidates=2,
+        inference_timeout_seconds=10.0,
+        record_model_requests=True,
+    )
     async with EmbeddedStack(options) as running:
         yield running
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import re
 
+import aiohttp
 import pytest
 from care import topics
+from care.deid.agent import FAILED_REASON
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
@@ -175,3 +177,62 @@ async def test_history_survives_a_worker_killed_with_sigkill(
     suggestion = (await platform.wait_for(event.event_id, TIMEOUT)).suggestion
     assert suggestion.status == events_pb2.SUGGESTION_STATUS_OK
     assert suggestion.history_turns == turns_before + 1, "the history table was recovered from its changelog"
+
+
+async def test_the_model_server_never_receives_the_fictional_pii(
+    stack: EmbeddedStack, platform: PlatformClient, replayed: dict[str, list[str]]
+) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{stack.standin_url}/_standin/requests") as response,
+    ):
+        bodies = (await response.json())["requests"]
+    assert bodies, "the stand-in recorded the model requests"
+    seen = "\n".join(bodies).encode()
+    assert b"[PHONE_1]" in seen, "placeholders reach the model instead"
+    for kind, secret in PII.items():
+        for form in _forms(secret):
+            assert form not in seen, f"the fictional {kind} reached the model server"
+
+
+async def test_no_process_log_carries_message_text_or_pii(
+    stack: EmbeddedStack, platform: PlatformClient, replayed: dict[str, list[str]]
+) -> None:
+    logs = b"".join(path.read_bytes() for path in stack.options.workdir.glob("*.log"))
+    assert logs, "the processes wrote logs"
+    for kind, secret in PII.items():
+        for form in _forms(secret):
+            assert form not in logs, f"the fictional {kind} appears in a log"
+    for messages in CONVERSATIONS.values():
+        for message in messages:
+            assert message.text.encode() not in logs
+
+
+async def test_a_message_that_cannot_be_deidentified_fails_closed(
+    platform: PlatformClient, replayed: dict[str, list[str]]
+) -> None:
+    too_long = chat_event("it-fail-1", 1, Message(HS, f"הטלפון שלי {PII['phone_he']} " + "מילה " * 2000))
+    before = len(platform.records.get(topics.DEADLETTER.name, []))
+    await platform.send_chat(too_long)
+    suggestion = (await platform.wait_for(too_long.event_id, TIMEOUT)).suggestion
+    assert suggestion.status == events_pb2.SUGGESTION_STATUS_NO_SUGGESTION
+    assert suggestion.status_reason == FAILED_REASON
+    records = await platform.wait_for_records(topics.DEADLETTER.name, before + 1, TIMEOUT)
+    letter = events_pb2.DeadLetter.FromString(records[before][1])
+    assert (letter.error_code, letter.stage) == ("text_too_long", "deid")
+    routed = [
+        events_pb2.PipelineEvent.FromString(v) for _, v in platform.records.get(topics.CHAT_ROUTED.name, [])
+    ]
+    assert too_long.event_id not in {e.event.event_id for e in routed}, "the message did not travel on"
+
+
+async def test_the_placeholder_map_is_deleted_when_the_conversation_ends(
+    platform: PlatformClient, replayed: dict[str, list[str]]
+) -> None:
+    conversation_id = "it-ar-2"
+    changelog = topics.PLACEHOLDERS_CHANGELOG.name
+    assert any(key == conversation_id and value for key, value in platform.records.get(changelog, []))
+    await platform.send_chat(
+        chat_event(conversation_id, 99, kind=events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED)
+    )
+    await platform.wait_until(lambda: platform.tombstoned(changelog, conversation_id), TIMEOUT)

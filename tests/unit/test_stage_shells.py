@@ -1,11 +1,25 @@
 """The pure parts of the faust shells: state <-> protobuf, event building, restore."""
 
+import time
+
+import pytest
 from care.assembler.agent import history_from_proto, history_to_proto
 from care.assembler.history import History, Speaker, Turn
 from care.assembler.prompt import PromptMessage
 from care.assembler.suggestion import fallback, from_response, no_suggestion, suggest_request
-from care.deid.agent import deidentified_event, restored_suggestion, state_from_proto, state_to_proto
-from care.deid.core import PlaceholderState
+from care.deid.agent import (
+    FAILED_REASON,
+    deidentified_event,
+    deidentify_within,
+    expiry_event,
+    failed_message_suggestion,
+    open_state,
+    restored_suggestion,
+    seal_state,
+)
+from care.deid.core import DeidentificationError, PlaceholderState
+from care.deid.detectors import DEFAULT_DETECTORS
+from care.deid.vault import PlaceholderVault, new_key, parse_keys
 from care.router.agent import route_event
 from care.router.agent import state_from_proto as route_state_from_proto
 from care.router.agent import state_to_proto as route_state_to_proto
@@ -23,10 +37,37 @@ def chat(
     return event
 
 
-def test_placeholder_state_round_trips_through_protobuf() -> None:
+def test_placeholder_state_is_sealed_per_conversation() -> None:
+    vault = PlaceholderVault(parse_keys(new_key()))
     state = PlaceholderState({"[PHONE_1]": PHONE}, {"PHONE": 1})
-    assert state_from_proto(state_to_proto(state)) == state
-    assert state_from_proto(None) == PlaceholderState.empty()
+    blob = seal_state(vault, "c1", state)
+    assert PHONE.encode() not in blob
+    assert open_state(vault, "c1", blob) == state
+    assert open_state(vault, "c1", None) == PlaceholderState.empty()
+
+
+def test_an_unreadable_map_starts_afresh_instead_of_failing() -> None:
+    blob = seal_state(
+        PlaceholderVault(parse_keys(new_key())), "c1", PlaceholderState({"[PHONE_1]": PHONE}, {})
+    )
+    other_key = PlaceholderVault(parse_keys(new_key()))
+    assert open_state(other_key, "c1", blob) == PlaceholderState.empty()
+
+
+def test_a_message_that_fails_deid_gets_a_no_suggestion_without_its_text() -> None:
+    suggestion = failed_message_suggestion(chat(f"call me on {PHONE}"))
+    assert suggestion.status == events_pb2.SUGGESTION_STATUS_NO_SUGGESTION
+    assert suggestion.status_reason == FAILED_REASON
+    assert suggestion.suggestion_id == "c1-0001/suggestion"
+    assert suggestion.event_sent_at.ToMilliseconds() == 1_700_000_000_000
+    assert PHONE.encode() not in suggestion.SerializeToString()
+
+
+def test_expiry_ends_the_conversation_with_a_stable_id() -> None:
+    event = expiry_event("c1", 42)
+    assert event.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED
+    assert event.end_reason == "ttl"
+    assert event.event_id == expiry_event("c1", 42).event_id == "c1/expired/42"
 
 
 def test_message_is_deidentified_and_counted_without_values() -> None:
@@ -112,3 +153,15 @@ def test_no_suggestion_and_fallback_carry_a_reason() -> None:
     backup = fallback(routed(), 1, [events_pb2.Candidate(text="x", source="fallback")], "service down")
     assert backup.status == events_pb2.SUGGESTION_STATUS_FALLBACK
     assert backup.candidates[0].source == "fallback"
+
+
+async def test_deidentification_that_takes_too_long_fails_closed() -> None:
+    def slow_detector(norm: object) -> list[object]:
+        time.sleep(0.3)
+        return []
+
+    with pytest.raises(DeidentificationError) as raised:
+        await deidentify_within(chat("some text"), PlaceholderState.empty(), (slow_detector,), 0.05)
+    assert raised.value.code == "deid_timeout"
+    out, _ = await deidentify_within(chat(f"call {PHONE}"), PlaceholderState.empty(), DEFAULT_DETECTORS, 5.0)
+    assert "[PHONE_1]" in out.event.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -92,15 +92,22 @@ class PlatformClient:
             async with self._arrived:
                 self._arrived.notify_all()
 
-    async def wait_for(self, event_id: str, timeout: float) -> Delivery:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> None:
+        """Wait until ``predicate`` holds, checked whenever a record arrives."""
         async with asyncio.timeout(timeout), self._arrived:
-            await self._arrived.wait_for(lambda: event_id in self.deliveries)
+            await self._arrived.wait_for(predicate)
+
+    async def wait_for(self, event_id: str, timeout: float) -> Delivery:
+        await self.wait_until(lambda: event_id in self.deliveries, timeout)
         return self.deliveries[event_id]
 
     async def wait_for_records(self, topic: str, count: int, timeout: float) -> list[tuple[str, bytes]]:
-        async with asyncio.timeout(timeout), self._arrived:
-            await self._arrived.wait_for(lambda: len(self.records.get(topic, [])) >= count)
+        await self.wait_until(lambda: len(self.records.get(topic, [])) >= count, timeout)
         return self.records[topic]
+
+    def tombstoned(self, topic: str, key: str) -> bool:
+        """Whether a record with this key and no value (a deletion) arrived on the topic."""
+        return any(k == key and not v for k, v in self.records.get(topic, []))
 
     async def __aenter__(self) -> PlatformClient:
         await self.start()

@@ -22,6 +22,7 @@ import grpc
 
 from care.broker.embedded import EmbeddedBroker, free_port
 from care.config import Settings
+from care.deid.vault import new_key
 from care.logging import get_logger
 from care.topic_admin import create_topics
 
@@ -42,6 +43,7 @@ class StackOptions:
     inference_timeout_seconds: float = 20.0
     backend_timeout_seconds: float = 15.0
     ready_timeout_seconds: float = 90.0
+    record_model_requests: bool = False  # the stand-in keeps request bodies (privacy tests)
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -88,6 +90,8 @@ class EmbeddedStack:
             "CARE_STANDIN_TIME_TO_FIRST_TOKEN_MS": str(o.standin_time_to_first_token_ms),
             "CARE_STANDIN_TIME_PER_TOKEN_MS": str(o.standin_time_per_token_ms),
             "CARE_DATA_DIR": str(o.workdir / "data"),
+            # One key for every process of the stack, so that a restarted worker opens its maps.
+            "CARE_DEID_MAP_KEYS": new_key(),
         }
         env.update(o.extra_env)
         return env
@@ -100,7 +104,9 @@ class EmbeddedStack:
             self.broker.start()
             # Every topic exists before any producer or consumer starts (Tansu stalls otherwise).
             await create_topics(self.settings)
-            self._spawn("standin", "standin")
+            self._spawn(
+                "standin", "standin", *(["--record-requests"] if self.options.record_model_requests else [])
+            )
             self._spawn("inference", "inference")
             await self._wait_http(f"{self.standin_url}/health", "standin")
             await self._wait_grpc()

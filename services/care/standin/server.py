@@ -33,7 +33,7 @@ import re
 import signal
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, NoReturn
@@ -62,6 +62,7 @@ VALIDATION_WORKERS: Final = 2
 MAX_CLIENT_BATCH_SIZE: Final = 4
 # TGI's default payload limit; aiohttp's own default (1 MiB) is smaller.
 MAX_PAYLOAD_BYTES: Final = 2_000_000
+RECORDED_REQUESTS: Final = 10_000
 
 # A "timeout" fault is meant to outlast the client; the cap only keeps a forgotten server from
 # accumulating held requests forever.
@@ -88,6 +89,8 @@ class StandinConfig:
     seed: int = 0
     max_input_tokens: int = 8192
     max_total_tokens: int = 8704
+    # Keep the bodies of the last requests in memory for privacy tests (GET /_standin/requests).
+    record_requests: bool = False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -555,6 +558,9 @@ class _State:
         self.tokens_generated = 0
         self.stream_events = 0
         self.simulated_delay_ms = 0.0
+        self.recorded: deque[bytes] | None = (
+            deque(maxlen=RECORDED_REQUESTS) if config.record_requests else None
+        )
 
         self.registry = CollectorRegistry()
         self.registry.register(_TgiCounters(self))
@@ -722,6 +728,9 @@ def _top_tokens(token: _Token, top_n: int | None) -> list[dict[str, Any]]:
 
 async def _read_json(request: web.Request) -> object:
     raw = await request.read()
+    recorded = _state(request).recorded
+    if recorded is not None:
+        recorded.append(raw)
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -1178,6 +1187,15 @@ async def _mark(request: web.Request, response: web.StreamResponse) -> None:
     response.headers[MARKER_HEADER] = "1"
 
 
+async def handle_get_requests(request: web.Request) -> web.Response:
+    """The recorded request bodies, oldest first; 404 unless the stand-in was started recording."""
+    recorded = _state(request).recorded
+    if recorded is None:
+        return web.json_response({"error": "not recording requests", "error_type": "not_found"}, status=404)
+    bodies = [raw.decode("utf-8", "replace") for raw in recorded]
+    return web.json_response({"requests": bodies})
+
+
 def create_app(config: StandinConfig) -> web.Application:
     """The stand-in as an aiohttp application (raises FaultPlanError for a bad fault mode or rate)."""
     app = web.Application(middlewares=[_access], client_max_size=MAX_PAYLOAD_BYTES)
@@ -1200,6 +1218,7 @@ def create_app(config: StandinConfig) -> web.Application:
     app.router.add_post(_CONTROL_PREFIX + "latency", handle_set_latency)
     app.router.add_get(_CONTROL_PREFIX + "stats", handle_get_stats)
     app.router.add_delete(_CONTROL_PREFIX + "stats", handle_reset_stats)
+    app.router.add_get(_CONTROL_PREFIX + "requests", handle_get_requests)
     return app
 
 
@@ -1287,6 +1306,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--max-input-tokens", type=int, default=defaults.max_input_tokens)
     parser.add_argument("--max-total-tokens", type=int, default=defaults.max_total_tokens)
+    parser.add_argument("--record-requests", action="store_true")
     args = parser.parse_args(argv)
     run_standin(StandinConfig(**vars(args)))
 

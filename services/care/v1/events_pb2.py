@@ -25,43 +25,43 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63\x61re/v1/events.proto\x12\x07\x63\x61re.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x07\x43hannel\x12\x10\n\x08platform\x18\x01 \x01(\t\x12\x0e\n\x06medium\x18\x02 \x01(\t\x12\x0f\n\x07line_id\x18\x03 \x01(\t\x12\x13\n\x0blocale_hint\x18\x04 \x01(\t\"\xe9\x01\n\tChatEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0e\x32\x16.care.v1.ChatEventType\x12\x1b\n\x04role\x18\x04 \x01(\x0e\x32\r.care.v1.Role\x12\x0c\n\x04text\x18\x05 \x01(\t\x12+\n\x07sent_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x07\x63hannel\x18\x07 \x01(\x0b\x32\x10.care.v1.Channel\x12\x10\n\x08sequence\x18\x08 \x01(\x04\"7\n\x05Route\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"4\n\x0eRedactionCount\x12\x13\n\x0b\x65ntity_type\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\r\"\xa7\x01\n\x0cStageTimings\x12\x0f\n\x07\x64\x65id_ms\x18\x01 \x01(\x01\x12\x10\n\x08route_ms\x18\x02 \x01(\x01\x12\x13\n\x0b\x61ssemble_ms\x18\x03 \x01(\x01\x12\x14\n\x0cinference_ms\x18\x04 \x01(\x01\x12\x1e\n\x16time_to_first_token_ms\x18\x05 \x01(\x01\x12\x12\n\nrestore_ms\x18\x06 \x01(\x01\x12\x15\n\rend_to_end_ms\x18\x07 \x01(\x01\"\xd7\x01\n\rPipelineEvent\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.care.v1.ChatEvent\x12\x1d\n\x05route\x18\x02 \x01(\x0b\x32\x0e.care.v1.Route\x12+\n\nredactions\x18\x03 \x03(\x0b\x32\x17.care.v1.RedactionCount\x12&\n\x07timings\x18\x04 \x01(\x0b\x32\x15.care.v1.StageTimings\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"d\n\tCandidate\x12\r\n\x05index\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08strategy\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x18\n\x10generated_tokens\x18\x05 \x01(\r\"\x8a\x03\n\nSuggestion\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12&\n\ncandidates\x18\x04 \x03(\x0b\x32\x12.care.v1.Candidate\x12\r\n\x05route\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12)\n\x06status\x18\x07 \x01(\x0e\x32\x19.care.v1.SuggestionStatus\x12\x15\n\rstatus_reason\x18\x08 \x01(\t\x12&\n\x07timings\x18\t \x01(\x0b\x32\x15.care.v1.StageTimings\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x63omplete\x18\x0b \x01(\x08\x12\x15\n\rhistory_turns\x18\x0c \x01(\r\x12\x31\n\revent_sent_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xec\x01\n\x11\x43ounselorFeedback\x12\x13\n\x0b\x66\x65\x65\x64\x62\x61\x63k_id\x18\x01 \x01(\t\x12\x15\n\rsuggestion_id\x18\x02 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x61ndidate_index\x18\x04 \x01(\r\x12\'\n\x06\x61\x63tion\x18\x05 \x01(\x0e\x32\x17.care.v1.FeedbackAction\x12\x12\n\nfinal_text\x18\x06 \x01(\t\x12\x14\n\x0c\x63ounselor_id\x18\x07 \x01(\t\x12&\n\x02\x61t\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\tRiskAlert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12!\n\x05level\x18\x04 \x01(\x0e\x32\x12.care.v1.RiskLevel\x12*\n\x0eprevious_level\x18\x05 \x01(\x0e\x32\x12.care.v1.RiskLevel\x12\x12\n\ncategories\x18\x06 \x03(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8c\x02\n\nDeadLetter\x12\x16\n\x0e\x64\x65\x61\x64_letter_id\x18\x01 \x01(\t\x12\x14\n\x0csource_topic\x18\x02 \x01(\t\x12\x11\n\tpartition\x18\x03 \x01(\x05\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x17\n\x0f\x63onversation_id\x18\x05 \x01(\t\x12\r\n\x05stage\x18\x06 \x01(\t\x12\x12\n\nerror_code\x18\x07 \x01(\t\x12\x14\n\x0c\x65rror_detail\x18\x08 \x01(\t\x12\x14\n\x0cpayload_size\x18\t \x01(\r\x12\x16\n\x0epayload_sha256\x18\n \x01(\t\x12-\n\tfailed_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp*F\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x14\n\x10ROLE_HELP_SEEKER\x10\x01\x12\x12\n\x0eROLE_COUNSELOR\x10\x02*\x9f\x01\n\rChatEventType\x12\x1f\n\x1b\x43HAT_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43HAT_EVENT_TYPE_MESSAGE\x10\x01\x12(\n$CHAT_EVENT_TYPE_CONVERSATION_STARTED\x10\x02\x12&\n\"CHAT_EVENT_TYPE_CONVERSATION_ENDED\x10\x03*\xb6\x01\n\x10SuggestionStatus\x12!\n\x1dSUGGESTION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14SUGGESTION_STATUS_OK\x10\x01\x12\x1e\n\x1aSUGGESTION_STATUS_FALLBACK\x10\x02\x12#\n\x1fSUGGESTION_STATUS_NO_SUGGESTION\x10\x03\x12 \n\x1cSUGGESTION_STATUS_SUPERSEDED\x10\x04*\x8a\x01\n\x0e\x46\x65\x65\x64\x62\x61\x63kAction\x12\x1f\n\x1b\x46\x45\x45\x44\x42\x41\x43K_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x46\x45\x45\x44\x42\x41\x43K_ACTION_ACCEPTED\x10\x01\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_ACTION_EDITED\x10\x02\x12\x1d\n\x19\x46\x45\x45\x44\x42\x41\x43K_ACTION_DISMISSED\x10\x03*\x97\x01\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x12\n\x0eRISK_LEVEL_LOW\x10\x02\x12\x17\n\x13RISK_LEVEL_MODERATE\x10\x03\x12\x13\n\x0fRISK_LEVEL_HIGH\x10\x04\x12\x17\n\x13RISK_LEVEL_IMMINENT\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63\x61re/v1/events.proto\x12\x07\x63\x61re.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n\x07\x43hannel\x12\x10\n\x08platform\x18\x01 \x01(\t\x12\x0e\n\x06medium\x18\x02 \x01(\t\x12\x0f\n\x07line_id\x18\x03 \x01(\t\x12\x13\n\x0blocale_hint\x18\x04 \x01(\t\"\xfd\x01\n\tChatEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0e\x32\x16.care.v1.ChatEventType\x12\x1b\n\x04role\x18\x04 \x01(\x0e\x32\r.care.v1.Role\x12\x0c\n\x04text\x18\x05 \x01(\t\x12+\n\x07sent_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x07\x63hannel\x18\x07 \x01(\x0b\x32\x10.care.v1.Channel\x12\x10\n\x08sequence\x18\x08 \x01(\x04\x12\x12\n\nend_reason\x18\t \x01(\t\"7\n\x05Route\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"4\n\x0eRedactionCount\x12\x13\n\x0b\x65ntity_type\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\r\"\xa7\x01\n\x0cStageTimings\x12\x0f\n\x07\x64\x65id_ms\x18\x01 \x01(\x01\x12\x10\n\x08route_ms\x18\x02 \x01(\x01\x12\x13\n\x0b\x61ssemble_ms\x18\x03 \x01(\x01\x12\x14\n\x0cinference_ms\x18\x04 \x01(\x01\x12\x1e\n\x16time_to_first_token_ms\x18\x05 \x01(\x01\x12\x12\n\nrestore_ms\x18\x06 \x01(\x01\x12\x15\n\rend_to_end_ms\x18\x07 \x01(\x01\"\xd7\x01\n\rPipelineEvent\x12!\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x12.care.v1.ChatEvent\x12\x1d\n\x05route\x18\x02 \x01(\x0b\x32\x0e.care.v1.Route\x12+\n\nredactions\x18\x03 \x03(\x0b\x32\x17.care.v1.RedactionCount\x12&\n\x07timings\x18\x04 \x01(\x0b\x32\x15.care.v1.StageTimings\x12/\n\x0breceived_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"d\n\tCandidate\x12\r\n\x05index\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08strategy\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x18\n\x10generated_tokens\x18\x05 \x01(\r\"\x8a\x03\n\nSuggestion\x12\x15\n\rsuggestion_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12&\n\ncandidates\x18\x04 \x03(\x0b\x32\x12.care.v1.Candidate\x12\r\n\x05route\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12)\n\x06status\x18\x07 \x01(\x0e\x32\x19.care.v1.SuggestionStatus\x12\x15\n\rstatus_reason\x18\x08 \x01(\t\x12&\n\x07timings\x18\t \x01(\x0b\x32\x15.care.v1.StageTimings\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x63omplete\x18\x0b \x01(\x08\x12\x15\n\rhistory_turns\x18\x0c \x01(\r\x12\x31\n\revent_sent_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xec\x01\n\x11\x43ounselorFeedback\x12\x13\n\x0b\x66\x65\x65\x64\x62\x61\x63k_id\x18\x01 \x01(\t\x12\x15\n\rsuggestion_id\x18\x02 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x03 \x01(\t\x12\x17\n\x0f\x63\x61ndidate_index\x18\x04 \x01(\r\x12\'\n\x06\x61\x63tion\x18\x05 \x01(\x0e\x32\x17.care.v1.FeedbackAction\x12\x12\n\nfinal_text\x18\x06 \x01(\t\x12\x14\n\x0c\x63ounselor_id\x18\x07 \x01(\t\x12&\n\x02\x61t\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\tRiskAlert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12!\n\x05level\x18\x04 \x01(\x0e\x32\x12.care.v1.RiskLevel\x12*\n\x0eprevious_level\x18\x05 \x01(\x0e\x32\x12.care.v1.RiskLevel\x12\x12\n\ncategories\x18\x06 \x03(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8c\x02\n\nDeadLetter\x12\x16\n\x0e\x64\x65\x61\x64_letter_id\x18\x01 \x01(\t\x12\x14\n\x0csource_topic\x18\x02 \x01(\t\x12\x11\n\tpartition\x18\x03 \x01(\x05\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x17\n\x0f\x63onversation_id\x18\x05 \x01(\t\x12\r\n\x05stage\x18\x06 \x01(\t\x12\x12\n\nerror_code\x18\x07 \x01(\t\x12\x14\n\x0c\x65rror_detail\x18\x08 \x01(\t\x12\x14\n\x0cpayload_size\x18\t \x01(\r\x12\x16\n\x0epayload_sha256\x18\n \x01(\t\x12-\n\tfailed_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp*F\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x14\n\x10ROLE_HELP_SEEKER\x10\x01\x12\x12\n\x0eROLE_COUNSELOR\x10\x02*\x9f\x01\n\rChatEventType\x12\x1f\n\x1b\x43HAT_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43HAT_EVENT_TYPE_MESSAGE\x10\x01\x12(\n$CHAT_EVENT_TYPE_CONVERSATION_STARTED\x10\x02\x12&\n\"CHAT_EVENT_TYPE_CONVERSATION_ENDED\x10\x03*\xb6\x01\n\x10SuggestionStatus\x12!\n\x1dSUGGESTION_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14SUGGESTION_STATUS_OK\x10\x01\x12\x1e\n\x1aSUGGESTION_STATUS_FALLBACK\x10\x02\x12#\n\x1fSUGGESTION_STATUS_NO_SUGGESTION\x10\x03\x12 \n\x1cSUGGESTION_STATUS_SUPERSEDED\x10\x04*\x8a\x01\n\x0e\x46\x65\x65\x64\x62\x61\x63kAction\x12\x1f\n\x1b\x46\x45\x45\x44\x42\x41\x43K_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x46\x45\x45\x44\x42\x41\x43K_ACTION_ACCEPTED\x10\x01\x12\x1a\n\x16\x46\x45\x45\x44\x42\x41\x43K_ACTION_EDITED\x10\x02\x12\x1d\n\x19\x46\x45\x45\x44\x42\x41\x43K_ACTION_DISMISSED\x10\x03*\x97\x01\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x13\n\x0fRISK_LEVEL_NONE\x10\x01\x12\x12\n\x0eRISK_LEVEL_LOW\x10\x02\x12\x17\n\x13RISK_LEVEL_MODERATE\x10\x03\x12\x13\n\x0fRISK_LEVEL_HIGH\x10\x04\x12\x17\n\x13RISK_LEVEL_IMMINENT\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'care.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=2115
-  _globals['_ROLE']._serialized_end=2185
-  _globals['_CHATEVENTTYPE']._serialized_start=2188
-  _globals['_CHATEVENTTYPE']._serialized_end=2347
-  _globals['_SUGGESTIONSTATUS']._serialized_start=2350
-  _globals['_SUGGESTIONSTATUS']._serialized_end=2532
-  _globals['_FEEDBACKACTION']._serialized_start=2535
-  _globals['_FEEDBACKACTION']._serialized_end=2673
-  _globals['_RISKLEVEL']._serialized_start=2676
-  _globals['_RISKLEVEL']._serialized_end=2827
+  _globals['_ROLE']._serialized_start=2135
+  _globals['_ROLE']._serialized_end=2205
+  _globals['_CHATEVENTTYPE']._serialized_start=2208
+  _globals['_CHATEVENTTYPE']._serialized_end=2367
+  _globals['_SUGGESTIONSTATUS']._serialized_start=2370
+  _globals['_SUGGESTIONSTATUS']._serialized_end=2552
+  _globals['_FEEDBACKACTION']._serialized_start=2555
+  _globals['_FEEDBACKACTION']._serialized_end=2693
+  _globals['_RISKLEVEL']._serialized_start=2696
+  _globals['_RISKLEVEL']._serialized_end=2847
   _globals['_CHANNEL']._serialized_start=66
   _globals['_CHANNEL']._serialized_end=147
   _globals['_CHATEVENT']._serialized_start=150
-  _globals['_CHATEVENT']._serialized_end=383
-  _globals['_ROUTE']._serialized_start=385
-  _globals['_ROUTE']._serialized_end=440
-  _globals['_REDACTIONCOUNT']._serialized_start=442
-  _globals['_REDACTIONCOUNT']._serialized_end=494
-  _globals['_STAGETIMINGS']._serialized_start=497
-  _globals['_STAGETIMINGS']._serialized_end=664
-  _globals['_PIPELINEEVENT']._serialized_start=667
-  _globals['_PIPELINEEVENT']._serialized_end=882
-  _globals['_CANDIDATE']._serialized_start=884
-  _globals['_CANDIDATE']._serialized_end=984
-  _globals['_SUGGESTION']._serialized_start=987
-  _globals['_SUGGESTION']._serialized_end=1381
-  _globals['_COUNSELORFEEDBACK']._serialized_start=1384
-  _globals['_COUNSELORFEEDBACK']._serialized_end=1620
-  _globals['_RISKALERT']._serialized_start=1623
-  _globals['_RISKALERT']._serialized_end=1842
-  _globals['_DEADLETTER']._serialized_start=1845
-  _globals['_DEADLETTER']._serialized_end=2113
+  _globals['_CHATEVENT']._serialized_end=403
+  _globals['_ROUTE']._serialized_start=405
+  _globals['_ROUTE']._serialized_end=460
+  _globals['_REDACTIONCOUNT']._serialized_start=462
+  _globals['_REDACTIONCOUNT']._serialized_end=514
+  _globals['_STAGETIMINGS']._serialized_start=517
+  _globals['_STAGETIMINGS']._serialized_end=684
+  _globals['_PIPELINEEVENT']._serialized_start=687
+  _globals['_PIPELINEEVENT']._serialized_end=902
+  _globals['_CANDIDATE']._serialized_start=904
+  _globals['_CANDIDATE']._serialized_end=1004
+  _globals['_SUGGESTION']._serialized_start=1007
+  _globals['_SUGGESTION']._serialized_end=1401
+  _globals['_COUNSELORFEEDBACK']._serialized_start=1404
+  _globals['_COUNSELORFEEDBACK']._serialized_end=1640
+  _globals['_RISKALERT']._serialized_start=1643
+  _globals['_RISKALERT']._serialized_end=1862
+  _globals['_DEADLETTER']._serialized_start=1865
+  _globals['_DEADLETTER']._serialized_end=2133
 # @@protoc_insertion_point(module_scope)

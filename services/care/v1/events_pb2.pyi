@@ -82,7 +82,7 @@ class Channel(_message.Message):
     def __init__(self, platform: _Optional[str] = ..., medium: _Optional[str] = ..., line_id: _Optional[str] = ..., locale_hint: _Optional[str] = ...) -> None: ...
 
 class ChatEvent(_message.Message):
-    __slots__ = ("event_id", "conversation_id", "type", "role", "text", "sent_at", "channel", "sequence")
+    __slots__ = ("event_id", "conversation_id", "type", "role", "text", "sent_at", "channel", "sequence", "end_reason")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -91,6 +91,7 @@ class ChatEvent(_message.Message):
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     conversation_id: str
     type: ChatEventType
@@ -99,7 +100,8 @@ class ChatEvent(_message.Message):
     sent_at: _timestamp_pb2.Timestamp
     channel: Channel
     sequence: int
-    def __init__(self, event_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., type: _Optional[_Union[ChatEventType, str]] = ..., role: _Optional[_Union[Role, str]] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[Channel, _Mapping]] = ..., sequence: _Optional[int] = ...) -> None: ...
+    end_reason: str
+    def __init__(self, event_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., type: _Optional[_Union[ChatEventType, str]] = ..., role: _Optional[_Union[Role, str]] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[Channel, _Mapping]] = ..., sequence: _Optional[int] = ..., end_reason: _Optional[str] = ...) -> None: ...
 
 class Route(_message.Message):
     __slots__ = ("name", "language", "reason")

@@ -7,8 +7,13 @@ replaces them. A module adds detectors through its ``DETECTORS`` tuple.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from care.deid.detectors import identifiers, persons, places, structured
 from care.deid.normalize import Detector
+
+if TYPE_CHECKING:
+    from care.config import Settings
 
 DEFAULT_DETECTORS: tuple[Detector, ...] = (
     identifiers.DETECTORS + structured.DETECTORS + persons.DETECTORS + places.DETECTORS
@@ -50,3 +55,14 @@ TYPE_PRIORITY: tuple[str, ...] = (
     "ORG",
     "LOCATION",
 )
+
+
+def configured_detectors(settings: Settings) -> tuple[Detector, ...]:
+    """The rule-based detectors, plus the transformer NER models configured in CARE_DEID_NER_MODEL_DIRS."""
+    model_dirs = [d.strip() for d in settings.deid_ner_model_dirs.split(",") if d.strip()]
+    if not model_dirs:
+        return DEFAULT_DETECTORS
+    # Imported only when configured: onnxruntime's import costs start-up time.
+    from care.deid.ner import ner_detectors
+
+    return DEFAULT_DETECTORS + tuple(ner_detectors(model_dirs))
