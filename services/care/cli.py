@@ -73,8 +73,9 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _deid(_: argparse.Namespace) -> int:
     from care.deid.batch import BatchDeidentifier
+    from care.deid.detectors import configured_detectors
 
-    batch = BatchDeidentifier()
+    batch = BatchDeidentifier(configured_detectors(get_settings()))
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     for line in stdin:
         if line.strip():

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from care.deid.core import DeidentificationError, PlaceholderState, deidentify, detect
+from care.deid.detectors import DEFAULT_DETECTORS
+from care.deid.normalize import Detector
 
 
 @dataclass
 class BatchDeidentifier:
+    detectors: tuple[Detector, ...] = DEFAULT_DETECTORS
     states: dict[str, PlaceholderState] = field(default_factory=dict)
     errors: int = 0
 
@@ -37,9 +40,9 @@ class BatchDeidentifier:
         if conversation is not None and not isinstance(conversation, str):
             return self._error(ident, 'invalid "conversation_id"')
         try:
-            spans = detect(text)
+            spans = detect(text, self.detectors)
             state = self.states.get(conversation, PlaceholderState.empty()) if conversation else None
-            result = deidentify(text, state or PlaceholderState.empty())
+            result = deidentify(text, state or PlaceholderState.empty(), self.detectors)
         except DeidentificationError as error:
             return self._error(ident, f"could not de-identify: {error.code}")
         if conversation:
