@@ -17,6 +17,13 @@ PII = {
     "email_he": "tamar.test.care@example.net",
     "email_ar": "rami.test@example.org",
     "national_id": "204567135",
+    "credit_card": "4532 0151 1283 0366",  # Luhn-valid, not a real card
+    "iban": "IL07 0108 0000 0001 2345 678",  # check digits valid, not a real account
+    "handle": "@rami.test_77",
+    "url": "https://example.org/rami-test",
+    "ip": "10.20.30.41",
+    "plate": "12-345-67",
+    "birth_date": "14/02/2009",
 }
 
 
@@ -32,6 +39,9 @@ HEBREW = (
     Message(HS, f"המחשבות לא עוזבות אותי. אם תצטרכו, הטלפון שלי {PII['phone_he']}"),
     Message(HS, f"ואפשר גם במייל {PII['email_he']}"),
     Message(HS, f"מספר תעודת הזהות שלי {PII['national_id']} אם זה עוזר"),
+    Message(
+        HS, f"נולדתי ב-{PII['birth_date']}, הרכב של אבא שלי {PII['plate']} והכרטיס שלי {PII['credit_card']}"
+    ),
     Message(CO, "תודה ששיתפת. נשמע שהלילות מאוד בודדים."),
     Message(HS, "כן, בדיוק ככה"),
 )
@@ -41,6 +51,8 @@ ARABIC = (
     Message(CO, "مسا النور، أنا هون معك. شو اللي شاغل بالك؟"),
     Message(HS, f"الضغط بالشغل كتير. رقمي {PII['phone_ar']} إذا احتجتوا"),
     Message(HS, f"وهاد رقم تاني {PII['phone_ar_indic']} وإيميلي {PII['email_ar']}"),
+    Message(HS, f"حسابي بالانستا {PII['handle']} وصفحتي {PII['url']} والـ IP تبعي {PII['ip']}"),
+    Message(HS, f"بدي أرجع مصاري على الحساب {PII['iban']}"),
     Message(CO, "يبدو إنك تعبان كتير من الضغط."),
     Message(HS, "اه والله"),
 )
