@@ -1,0 +1,58 @@
+"""``python -m bench.run``: run the benchmarks and write their results (``make bench``).
+
+Each benchmark module has ``NAME``, ``run(quick=..., messages=..., cpu=...) -> dict`` and
+``render_markdown(result) -> str``; its results go to ``<out>/<NAME>.json`` and ``<NAME>.md``
+(``<NAME>.quick.json``/``.md`` for ``--quick``, so a smoke run never overwrites the full figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# Name -> module; a new benchmark is one line here.
+BENCHMARKS = {"deid": "bench.deid"}
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (seconds, not minutes)")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), help="run this benchmark only")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory (bench/results)")
+    parser.add_argument("--messages", type=int, help="number of messages, overriding the mode's default")
+    parser.add_argument("--cpu", type=int, help="the CPU to pin to (default: the highest one available)")
+    return parser
+
+
+def output_paths(out: Path, name: str, quick: bool) -> tuple[Path, Path]:
+    stem = f"{name}.quick" if quick else name
+    return out / f"{stem}.json", out / f"{stem}.md"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.messages is not None and args.messages < 1:
+        _parser().error("--messages must be at least 1")
+    names = [args.only] if args.only else list(BENCHMARKS)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        module: Any = importlib.import_module(BENCHMARKS[name])
+        started = time.perf_counter()
+        result = module.run(quick=args.quick, messages=args.messages, cpu=args.cpu)
+        json_path, md_path = output_paths(args.out, name, args.quick)
+        json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        md_path.write_text(module.render_markdown(result), encoding="utf-8")
+        sys.stdout.write(f"{name}: {time.perf_counter() - started:.1f} s -> {json_path}, {md_path}\n")
+        sys.stdout.write(module.render_markdown(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Smoke test of the deid benchmark: a quick run on a handful of messages writes the expected files.
+
+Timing figures depend on the machine and are never asserted here; ``make bench`` reports them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.run import main
+
+FIGURES = {"messages", "seconds", "messages_per_second", "latency_ms", "by_language", "by_pii", "sanity"}
+LATENCY = {"mean", "p50", "p95", "p99", "max"}
+MACHINE = {"cpu_model", "logical_cpus", "pinned_cpu", "python", "packages", "date"}
+
+
+def quick_run(out: Path) -> dict[str, Any]:
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    assert main(["--quick", "--only", "deid", "--messages", "30", "--out", str(out)]) == 0
+    if affinity is not None:
+        # The benchmark pins itself to one core and must give the others back.
+        assert os.sched_getaffinity(0) == affinity
+    assert (out / "deid.quick.md").read_text(encoding="utf-8").startswith("# deid benchmark (quick run)")
+    result: dict[str, Any] = json.loads((out / "deid.quick.json").read_text(encoding="utf-8"))
+    assert result["benchmark"] == "deid"
+    assert result["mode"] == "quick"
+    assert set(result["machine"]) >= MACHINE
+    assert result["workload"]["messages"] == 30
+    assert set(result["care"]) >= FIGURES
+    assert set(result["care"]["latency_ms"]) >= LATENCY
+    assert result["care"]["messages"] == 30
+    assert result["care"]["detectors"]
+    assert set(result["targets"]) == {"messages_per_second", "p99_ms"}
+    return result
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("presidio_analyzer") is None,
+    reason="presidio-analyzer is not installed; it comes with the 'bench' extra (make bench)",
+)
+def test_quick_run_compares_with_presidio(tmp_path: Path) -> None:
+    result = quick_run(tmp_path)
+    presidio = result["presidio"]
+    assert presidio["status"] == "measured"
+    assert set(presidio) >= FIGURES
+    assert presidio["messages"] == 30
+    assert isinstance(result["ratio_care_to_presidio"], float)
+
+    # The e-mail recognizer's suffix list comes from tldextract's bundled snapshot, never the network.
+    import tldextract
+
+    extractor = tldextract.tldextract.TLD_EXTRACTOR
+    assert extractor.suffix_list_urls == ()
+    assert extractor.fallback_to_snapshot
+
+
+def test_quick_run_without_presidio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # None in sys.modules makes "import presidio_analyzer" fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "presidio_analyzer", None)
+    result = quick_run(tmp_path)
+    assert result["presidio"] == {"status": "skipped: presidio not installed"}
+    assert result["ratio_care_to_presidio"] is None
+    assert "skipped: presidio not installed" in (tmp_path / "deid.quick.md").read_text(encoding="utf-8")
