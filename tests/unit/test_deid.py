@@ -139,7 +139,8 @@ def test_plus_sign_moved_behind_the_digits_by_rtl_rendering_is_included(written:
 )
 def test_phone_in_awkward_surroundings(written: str) -> None:
     spans = detect(f"זה {written} תודה")
-    assert {s.entity_type for s in spans} == {"PHONE"}
+    # A phone inside a link is masked with the link ("https://wa.me/<number>" as one URL).
+    assert {s.entity_type for s in spans} in ({"PHONE"}, {"URL"})
     masked = deidentify(f"זה {written} תודה", PlaceholderState.empty()).text
     assert "7654321" not in masked
 
@@ -183,8 +184,9 @@ def test_foreign_number_with_country_code_is_masked() -> None:
         "050-765",
     ],
 )
-def test_ordinary_numbers_are_not_masked(text: str) -> None:
-    assert detect(text) == []
+def test_other_numbers_are_not_taken_for_phones_ids_or_emails(text: str) -> None:
+    # Dates, cards, IBANs, IPs and plates here are other detectors' business (tests/unit/deid).
+    assert {s.entity_type for s in detect(text)}.isdisjoint({"PHONE", "NATIONAL_ID", "EMAIL"})
 
 
 def test_nine_digits_failing_the_id_check_and_not_a_phone_are_not_masked() -> None:

@@ -13,6 +13,9 @@ from care.deid.normalize import NormalizedText
 CONTEXT_WINDOW_CHARS = 40
 CONTEXT_CUES: Mapping[str, re.Pattern[str]] = MappingProxyType(
     {
+        # "account 123456782" is a bank account even when the digits also pass the ID check.
+        "BANK_ACCOUNT": re.compile(r"חשבון|ח[-\"״']ן|حساب|\b(?:account|acct|iban)\b|сч[её]т", re.IGNORECASE),
+        "LICENSE_PLATE": re.compile(r"רכב|לוחית|سيار|نمر|\b(?:plate|car)\b|машин", re.IGNORECASE),
         "NATIONAL_ID": re.compile(
             r"ת\s?[.\"״׳']\s?ז|תעודת\s+זהות|זהות|هوي[ةت]|\b(?:id|teudat|zehut|zeut|identity)\b"
             r"|теудат|зеут|удостоверени",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -81,11 +82,54 @@ def _default_key(value: str) -> str:
 
 # How two spellings of one value are recognised as the same value; types not listed compare
 # case- and whitespace-insensitively. New entity types register their own rule here.
+def _visible(value: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", value) if unicodedata.category(ch) != "Cf")
+
+
+def _bank_account_key(value: str) -> str:
+    # IBAN letters and digits only, so "IL07 0108 ..." and "IL070108..." match.
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+        for ch in _visible(value).upper()
+        if ch.isdecimal() or "A" <= ch <= "Z"
+    )
+
+
+def _handle_key(value: str) -> str:
+    return _visible(value).strip().removeprefix("@").casefold()
+
+
+_URL_SCHEME_AND_WWW = re.compile(r"^(?i:[a-z]+://)?(?i:www\d{0,3}\.)?")
+
+
+def _url_key(value: str) -> str:
+    # Hosts are case-insensitive, paths are not (short-link codes differ by case).
+    bare = _URL_SCHEME_AND_WWW.sub("", _visible(value).strip())
+    host, _, path = bare.partition("/")
+    return f"{host.casefold()}/{path.rstrip('/')}"
+
+
+def _ip_key(value: str) -> str:
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in _visible(value).strip())
+    try:
+        if ":" not in text:  # IPv4: "010.020.030.041" is the same address as "10.20.30.41"
+            text = ".".join(str(int(part)) for part in text.split("."))
+        return ipaddress.ip_address(text).compressed
+    except ValueError:
+        return text.casefold()
+
+
 VALUE_KEYS: Mapping[str, Callable[[str], str]] = MappingProxyType(
     {
         "PHONE": _phone_key,
         "NATIONAL_ID": _national_id_key,
         "EMAIL": lambda value: value.strip().casefold(),
+        "CREDIT_CARD": _ascii_digits,
+        "LICENSE_PLATE": _ascii_digits,
+        "BANK_ACCOUNT": _bank_account_key,
+        "SOCIAL_HANDLE": _handle_key,
+        "URL": _url_key,
+        "IP_ADDRESS": _ip_key,
     }
 )
 

@@ -10,6 +10,7 @@ import pytest
 from care.deid.core import PlaceholderState, deidentify, detect, restore
 from care.deid.detectors import identifiers, structured
 from care.deid.normalize import Detector
+from care.deid.placeholders import PlaceholderAllocator
 from stdnum import iban, luhn
 
 DETECTORS: tuple[Detector, ...] = identifiers.DETECTORS + structured.DETECTORS
@@ -346,3 +347,24 @@ def test_message_without_identifiers_is_unchanged() -> None:
     text = "היי, אני בת 16 ואני לא מצליחה לישון מאז 2021. ירדתי 3 קילו"
     result = deidentify(text, PlaceholderState.empty(), DETECTORS)
     assert result.text == text
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "first", "second"),
+    [
+        ("CREDIT_CARD", "4532 0151 1283 0366", "4532-0151-1283-0366"),
+        ("BANK_ACCOUNT", "IL07 0108 0000 0001 2345 678", "il070108000000012345678"),
+        ("SOCIAL_HANDLE", "@Rami.Test", "rami.test"),
+        ("URL", "https://www.Example.org/AbC/", "example.org/AbC"),
+        ("IP_ADDRESS", "10.20.30.41", "010.020.030.041"),
+        ("LICENSE_PLATE", "12-345-67", "1234567"),
+    ],
+)
+def test_two_spellings_of_one_value_share_a_placeholder(entity_type: str, first: str, second: str) -> None:
+    allocator = PlaceholderAllocator(PlaceholderState.empty())
+    assert allocator.placeholder_for(entity_type, first) == allocator.placeholder_for(entity_type, second)
+
+
+def test_url_paths_keep_their_case() -> None:
+    allocator = PlaceholderAllocator(PlaceholderState.empty())
+    assert allocator.placeholder_for("URL", "bit.ly/AbC") != allocator.placeholder_for("URL", "bit.ly/abc")
