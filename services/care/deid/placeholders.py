@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from care.deid.detectors.persons import name_key
+
 # Entity types are upper-case words joined by "_" (PHONE, NATIONAL_ID); the index follows the last "_".
 ENTITY_TYPE_RE = re.compile(r"[A-Z]+(?:_[A-Z]+)*")
 PLACEHOLDER_RE = re.compile(r"\[([A-Z]+(?:_[A-Z]+)*)_([1-9][0-9]*)\]")
@@ -130,6 +132,7 @@ VALUE_KEYS: Mapping[str, Callable[[str], str]] = MappingProxyType(
         "SOCIAL_HANDLE": _handle_key,
         "URL": _url_key,
         "IP_ADDRESS": _ip_key,
+        "PERSON": name_key,
     }
 )
 

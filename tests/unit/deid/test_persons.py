@@ -525,3 +525,11 @@ def test_spans_with_other_detectors_do_not_overlap() -> None:
     assert all(b.start >= a.end for a, b in itertools.pairwise(spans))
     assert (text[spans[0].start : spans[0].end], spans[0].entity_type) == ("יעל כהן", "PERSON")
     assert "yael" not in deidentify(text, PlaceholderState.empty()).text
+
+
+def test_russian_case_forms_of_one_name_share_a_placeholder() -> None:
+    first = deidentify("Меня зовут Катя, мне 19", PlaceholderState.empty())
+    second = deidentify("мама Кати не знает", first.state)
+    assert "[PERSON_1]" in first.text
+    assert "[PERSON_1]" in second.text
+    assert "[PERSON_2]" not in second.text

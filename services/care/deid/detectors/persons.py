@@ -1093,3 +1093,16 @@ def detect_persons(norm: NormalizedText) -> list[Span]:
 
 
 DETECTORS: tuple[Detector, ...] = (detect_persons,)
+
+
+def name_key(value: str) -> str:
+    """One key for the spellings of one name: folded, and Russian case forms back to the listed
+    nominative ("Кати" and "Катя" are one person, so they share a placeholder)."""
+    words = []
+    for word in value.split():
+        key = _key(word)
+        if _script(word[0]) == "ru":
+            listed = sorted(f for f in _ru_forms(key) if f in _FIRST_ALL or f in _SURNAMES_ALL)
+            key = listed[0] if listed else key
+        words.append(key)
+    return " ".join(words)
