@@ -43,8 +43,8 @@ proto-check: $(STAMP)
 	$(BIN)/python -m care.contracts.codegen --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests
-	$(BIN)/ruff format --check services tests
+	$(BIN)/ruff check services tests bench
+	$(BIN)/ruff format --check services tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -25,10 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.messages import PII_RATE, Conversation, Message, Pii, conversations
 from care.deid.core import PlaceholderState, deidentify, detect
 from care.deid.detectors import DEFAULT_DETECTORS
-
-from bench.messages import PII_RATE, Conversation, Message, Pii, conversations
 
 NAME = "deid"
 TARGET_MESSAGES_PER_SECOND = 2000.0

@@ -4,8 +4,6 @@ import socket
 
 import httpx
 import pytest
-from care.config import Settings
-from care.inference.backend import KINDS, BackendError, BackendRegistry, TgiBackend, classify
 from huggingface_hub.errors import (
     BadRequestError,
     GenerationError,
@@ -17,6 +15,9 @@ from huggingface_hub.errors import (
     ValidationError,
 )
 from pydantic import SecretStr
+
+from care.config import Settings
+from care.inference.backend import KINDS, BackendError, BackendRegistry, TgiBackend, classify
 
 
 def http_error(status: int) -> HfHubHTTPError:

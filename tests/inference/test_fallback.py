@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 import pytest
+
 from care.inference.fallback import ROUTES, FallbackReply, fallback_candidates, fallback_text
 from care.inference.strategies import STRATEGIES, choose_strategies
 

@@ -13,6 +13,7 @@ from typing import Any
 import grpc
 import httpx
 import pytest
+
 from care.config import Settings
 from care.inference.backend import BackendRegistry, TgiBackend
 from care.inference.client import InferenceClient

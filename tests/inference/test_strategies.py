@@ -1,6 +1,7 @@
 import re
 
 import pytest
+
 from care.inference.strategies import (
     DEFAULT_ORDER,
     MAX_CANDIDATES,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from care import topics
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack, StackOptions

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+
 from care.broker.embedded import free_port, wait_for_port
 from care.topics import ALL_TOPICS
 

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from care import topics
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack, StackOptions
 from care.v1 import events_pb2
-
 from tests.integration.fixtures import HS, PII, Message, chat_event
 
 pytestmark = pytest.mark.integration

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from care.demo.replay import load_samples
 
 pytestmark = pytest.mark.integration

@@ -9,12 +9,12 @@ import re
 
 import aiohttp
 import pytest
+
 from care import topics
 from care.deid.agent import FAILED_REASON
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
-
 from tests.integration.fixtures import ARABIC, HEBREW, HS, PII, RUSSIAN, Message, chat_event
 
 pytestmark = pytest.mark.integration

@@ -3,6 +3,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+
 from care.standin.server import RunningStandin, StandinConfig, start_standin
 
 StartStandin = Callable[..., Awaitable[RunningStandin]]

@@ -7,10 +7,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from care.standin.server import RunningStandin
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from care.standin.server import RunningStandin
 
 from .conftest import StartStandin
 

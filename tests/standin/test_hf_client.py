@@ -6,8 +6,6 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
-from care.standin.phrases import PHRASES, STRATEGIES, detect_language
-from care.standin.server import RunningStandin
 from huggingface_hub import AsyncInferenceClient, ChatCompletionInputStreamOptions
 from huggingface_hub.errors import (
     GenerationError,
@@ -19,6 +17,9 @@ from huggingface_hub.errors import (
     UnknownError,
     ValidationError,
 )
+
+from care.standin.phrases import PHRASES, STRATEGIES, detect_language
+from care.standin.server import RunningStandin
 
 from .conftest import StartStandin
 

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 import pytest
+
 from care.standin.faults import FAULT_MODES, FaultPlan, FaultPlanError, decide
 from care.standin.phrases import (
     LANGUAGES,

@@ -1,4 +1,5 @@
 import pytest
+
 from care.streaming.codec import MAX_PAYLOAD_BYTES, DecodeError, decode, key_text, validate_chat_event
 from care.streaming.deadletter import RecordRef, build_dead_letter
 from care.v1 import events_pb2

@@ -7,6 +7,8 @@ import random
 from collections.abc import Iterable
 
 import pytest
+from stdnum import luhn
+
 from care.deid.core import (
     MAX_TEXT_CHARS,
     DeidentificationError,
@@ -18,7 +20,6 @@ from care.deid.core import (
 )
 from care.deid.detectors import DEFAULT_DETECTORS
 from care.deid.normalize import NormalizedText
-from stdnum import luhn
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

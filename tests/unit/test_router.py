@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from care.router.core import (
     DEFAULT_REASON,
     SWITCH_AFTER,

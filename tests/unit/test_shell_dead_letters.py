@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from care.streaming.codec import decode
-from care.v1 import events_pb2
-from care.worker.shell import StageError, process_or_dead_letter
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from care.streaming.codec import decode
+from care.v1 import events_pb2
+from care.worker.shell import StageError, process_or_dead_letter
 
 SECRET = "my phone is 050-0000000"
 _EXPORTER = InMemorySpanExporter()

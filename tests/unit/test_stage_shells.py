@@ -3,6 +3,7 @@
 import time
 
 import pytest
+
 from care.assembler.agent import history_from_proto, history_to_proto
 from care.assembler.history import History, Speaker, Turn
 from care.assembler.prompt import PromptMessage

@@ -1,9 +1,10 @@
 import pytest
+from google.protobuf.message import Message
+
 from care.config import Profile, Settings
 from care.topics import ALL_TOPICS, BY_NAME, Cleanup
 from care.worker.app import STAGES, faust_settings
 from care.worker.transport import partitions_to_toggle
-from google.protobuf.message import Message
 
 
 def test_topics_are_declared_once_with_a_protobuf_payload() -> None:

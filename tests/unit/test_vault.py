@@ -1,6 +1,7 @@
 import base64
 
 import pytest
+
 from care.deid.vault import PlaceholderVault, VaultError, expired, new_key, parse_keys
 
 SECRET = b"[PHONE_1] -> 050-0000000"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+
 from care.deid.core import PlaceholderState, deidentify, detect, restore
 from care.deid.detectors.persons import DETECTORS
 

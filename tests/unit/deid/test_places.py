@@ -4,6 +4,7 @@ streets and organisations are public names, and the people and addresses are mad
 from __future__ import annotations
 
 import pytest
+
 from care.deid.core import PlaceholderState, deidentify, detect, restore
 from care.deid.detectors.places import DETECTORS
 

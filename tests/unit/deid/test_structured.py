@@ -7,11 +7,12 @@ are example.com/.org/.net, handles and accounts are invented.
 from __future__ import annotations
 
 import pytest
+from stdnum import iban, luhn
+
 from care.deid.core import PlaceholderState, deidentify, detect, restore
 from care.deid.detectors import identifiers, structured
 from care.deid.normalize import Detector
 from care.deid.placeholders import PlaceholderAllocator
-from stdnum import iban, luhn
 
 DETECTORS: tuple[Detector, ...] = identifiers.DETECTORS + structured.DETECTORS
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

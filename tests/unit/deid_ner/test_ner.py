@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
+from onnx import TensorProto, helper, numpy_helper
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
 from care.deid.core import PlaceholderState, deidentify, detect
 from care.deid.detectors import DEFAULT_DETECTORS
 from care.deid.ner import (
@@ -26,8 +29,6 @@ from care.deid.ner import (
     ner_detectors,
 )
 from care.deid.normalize import Detector, normalize
-from onnx import TensorProto, helper, numpy_helper
-from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 # The same label indices as DictaBERT/CAMeLBERT-style models name them.
