@@ -24,6 +24,12 @@ PII = {
     "ip": "10.20.30.41",
     "plate": "12-345-67",
     "birth_date": "14/02/2009",
+    "person_he": "נגה ברזילי",
+    "address_he": "רחוב הזית 14 בקריית טבעון",
+    "org_he": "תיכון אלון",
+    "person_ar": "سمير خطيب",
+    "location_ar": "الناصرة",
+    "org_ar": "مصنع الجليل",
 }
 
 
@@ -35,6 +41,7 @@ class Message:
 
 HEBREW = (
     Message(HS, "ערב טוב, קשה לי לישון כבר כמה לילות"),
+    Message(HS, f"קוראים לי {PII['person_he']} ואני גרה ב{PII['address_he']}, לומדת ב{PII['org_he']}"),
     Message(CO, "ערב טוב, אני כאן. מה עובר עלייך בלילות האלה?"),
     Message(HS, f"המחשבות לא עוזבות אותי. אם תצטרכו, הטלפון שלי {PII['phone_he']}"),
     Message(HS, f"ואפשר גם במייל {PII['email_he']}"),
@@ -48,6 +55,7 @@ HEBREW = (
 
 ARABIC = (
     Message(HS, "مسا الخير، صارلي أيام مش قادر أنام"),
+    Message(HS, f"اسمي {PII['person_ar']} وساكن ب{PII['location_ar']}، بشتغل ب{PII['org_ar']}"),
     Message(CO, "مسا النور، أنا هون معك. شو اللي شاغل بالك؟"),
     Message(HS, f"الضغط بالشغل كتير. رقمي {PII['phone_ar']} إذا احتجتوا"),
     Message(HS, f"وهاد رقم تاني {PII['phone_ar_indic']} وإيميلي {PII['email_ar']}"),
