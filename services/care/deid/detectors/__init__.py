@@ -3,6 +3,13 @@
 A detector is any callable ``(NormalizedText) -> Iterable[Span]`` whose spans are offsets into
 ``NormalizedText.text``; the core maps them back onto the original text, resolves overlaps and
 replaces them. A module adds detectors through its ``DETECTORS`` tuple.
+
+Why not Presidio's analyzer/anonymizer: its recognizers are English-centric patterns with English
+context words, it has no notion of Hebrew prefix letters or Arabic clitics, it matches on the raw text
+(no normalisation of Arabic-Indic digits or bidi controls with offsets kept), and its anonymizer
+has no per-conversation placeholder numbering. The architecture idea is kept (independent
+recognizers, overlap resolution by score and priority, one replacement pass); the benchmark
+(`make bench`, bench/results/deid.md) measures Presidio's AnalyzerEngine on the same messages.
 """
 
 from __future__ import annotations
