@@ -23,7 +23,6 @@ endpoints under ``/_standin/``; the ``x-care-standin: 1`` header on every respon
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import hashlib
 import json
@@ -34,7 +33,7 @@ import signal
 import time
 import zlib
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, NoReturn
 
@@ -1289,27 +1288,3 @@ def run_standin(config: StandinConfig) -> None:
     if not logging.getLogger().handlers:
         configure_logging()
     asyncio.run(_serve(config))
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m care.standin.server", description="A local stand-in for a TGI server."
-    )
-    defaults = StandinConfig()
-    parser.add_argument("--host", default=defaults.host)
-    parser.add_argument("--port", type=int, default=defaults.port)
-    parser.add_argument("--time-to-first-token-ms", type=float, default=defaults.time_to_first_token_ms)
-    parser.add_argument("--time-per-token-ms", type=float, default=defaults.time_per_token_ms)
-    parser.add_argument("--model-id", default=defaults.model_id)
-    parser.add_argument("--fault-mode", default=defaults.fault_mode)
-    parser.add_argument("--fault-rate", type=float, default=defaults.fault_rate)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--max-input-tokens", type=int, default=defaults.max_input_tokens)
-    parser.add_argument("--max-total-tokens", type=int, default=defaults.max_total_tokens)
-    parser.add_argument("--record-requests", action="store_true")
-    args = parser.parse_args(argv)
-    run_standin(StandinConfig(**vars(args)))
-
-
-if __name__ == "__main__":
-    main()
