@@ -369,3 +369,81 @@ def test_two_spellings_of_one_value_share_a_placeholder(entity_type: str, first:
 def test_url_paths_keep_their_case() -> None:
     allocator = PlaceholderAllocator(PlaceholderState.empty())
     assert allocator.placeholder_for("URL", "bit.ly/AbC") != allocator.placeholder_for("URL", "bit.ly/abc")
+
+
+# --- handles after platform words, Discord tags --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("my discord is nightowl#7731", "nightowl#7731"),
+        ("add me on discord: star.gazer#0042", "star.gazer#0042"),
+        ("הדיסקורד שלי lunar#5521", "lunar#5521"),
+        ("мой дискорд wolf#0101", "wolf#0101"),
+        ("his snap is ghostrider_19", "ghostrider_19"),
+        ("her insta's mira.lev", "mira.lev"),
+        ("find me on tiktok yarin.b", "yarin.b"),
+        ("follow me on ig shai_k99", "shai_k99"),
+        ("dm my insta, eden.levi", "eden.levi"),
+        ("הסנאפ שלו zivush", "zivush"),
+        ("سناب تبعي rima_22", "rima_22"),
+        # A plain word after "my <platform> is" names the account.
+        ("my discord is moonbeam", "moonbeam"),
+    ],
+)
+def test_handles_after_platform_words(text: str, handle: str) -> None:
+    assert found(text) == [(handle, "SOCIAL_HANDLE")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Discord is down again",
+        "discord is down and my snap is broken",
+        "my snap is dead lately",
+        "my insta is private",
+        "my discord got hacked",
+        "my insta is literally blowing up",
+        "my twitter is getting hacked",
+        "ticket #1234 was closed",
+        "we came #1 in the league",
+    ],
+)
+def test_platform_words_without_a_handle(text: str) -> None:
+    assert found(text) == []
+
+
+# --- bank, branch and account number -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "account"),
+    [
+        ("حسابي ببنك ديسكونت فرع ٠٨٣ رقم ٥٥٢٨١٩", "٠٨٣ رقم ٥٥٢٨١٩"),
+        ("حساب ابوي ببنك لئومي فرع ٩١٢ رقم ٣٠٢٧١٨٤", "٩١٢ رقم ٣٠٢٧١٨٤"),
+        ("החשבון שלי בבנק מזרחי סניף 461 מספר 229174", "461 מספר 229174"),
+        ("יש לי חשבון בפועלים, סניף 733, מס' 5512090", "733, מס' 5512090"),
+        ("my account is at Bank Hapoalim branch 622 number 481927", "622 number 481927"),
+        ("мой счёт в банке Дисконт, отделение 074, номер 9912345", "074, номер 9912345"),
+        ("رقم حسابي ٧٧٢٠١٩ فرع ٤٥", "٧٧٢٠١٩"),
+    ],
+)
+def test_account_number_after_bank_and_branch(text: str, account: str) -> None:
+    assert found(text) == [(account, "BANK_ACCOUNT")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "رقم ٣ بالصف",
+        "فرع ٦٧٢ رقم ٣ بالصف",
+        "give me an account of what happened",
+        "החשבון שלי ננעל",
+        "אני בסניף 512 של הבנק",
+        "branch 12 is closed",
+        "I have 5000 shekels in my bank account",
+    ],
+)
+def test_branch_numbers_and_bank_words_alone(text: str) -> None:
+    assert found(text) == []

@@ -8,6 +8,12 @@ before the name ("תיכון ליאו באק", "مدرسة مار يوسف", "Ha
 word or a known street name before a house number, and cue phrases ("גר ב…", "ساكن ب…", "live in",
 "живу в", "working at"). Bare kind words ("בבית הספר", "بالمدرسة", "at school") are never masked:
 the model needs that context and it identifies nobody.
+
+Names that are also words ("אופקים" horizons, "רחובות" streets) count with a cue, or, for the ones
+in ``localities_prefixed.txt``, as soon as a prefix letter is attached ("באופקים", "ברמי לוי
+במודיעין"). Arabizi ("ana mn Shefa3amr", "sakne b Um el Fahem") is matched against Arab
+localities by a consonant key that folds digits, vowels and the article, after an Arabizi
+preposition or living cue.
 """
 
 from __future__ import annotations
@@ -101,6 +107,7 @@ _JOIN = re.compile(r"[ \-]{0,3}")
 _ADDRESS_GAP = re.compile(r" ?[,،.]? ?|[ \-]{1,3}")
 _QUOTE_OPEN = re.compile(r"[\"«“„”'״]\s*$")
 _QUOTES = "\"«»“”„'״"
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +142,7 @@ def _analyse(word: str) -> _Word:
             continue
         article = script == AR and bool(_ARABIC_ARTICLE_PREFIX.search(prefix))
         found.append(_Stem(offset, _key(stem), prefix, article, False))
-    if script == AR and word.startswith("ع") and len(word) >= 4:
+    if script == AR and word.startswith("ع") and len(word) >= 3:
         # Colloquial "ع" for على before a destination: "عنابلس", "عبئر السبع", "عالناصرة".
         found.append(_Stem(1, _key(word[1:]), "ع", False, True))
     return _Word(script, _key(word), tuple(found), word[0].isupper())
@@ -184,7 +191,7 @@ def _variants(entry: str, category: int) -> Iterator[tuple[str, ...]]:
     if not words:
         return
     forms = [words[-1]]
-    if category in _NAME_CATEGORIES and _script(words[-1]) == CY:
+    if category in (*_NAME_CATEGORIES, ORG_KIND) and _script(words[-1]) == CY:
         forms = sorted(_russian_forms(words[-1]))
     for form in forms:
         keys = tuple(_key(w) for w in (*words[:-1], form))
@@ -253,10 +260,41 @@ _PLACE_CUE_WINDOW = 40
 # Ambiguous names that with a prefixed מ make another word: "מקדימה" (in front), "מגילה" (a scroll).
 _FROM_IS_A_WORD = frozenset({"קדימה", "גילה", "מגדל"})
 
+
+def _prefixed_places() -> dict[str, str]:
+    """Ambiguous Hebrew names that are places with any prefix letter, and the letters that, last in
+    the prefix, make another word instead ("חורה בש": "בחורה" a girl, "שחורה" black)."""
+    table: dict[str, str] = {}
+    for line in load_list("localities_prefixed"):
+        name, _, letters = line.partition(" ")
+        table[_key(name)] = letters.strip()
+    return table
+
+
+_PREFIXED_PLACES = _prefixed_places()
+# "משרת במודיעין" is the intelligence corps, not the town.
+_NOT_THE_PLACE_NEAR = {
+    _key("מודיעין"): re.compile(
+        r"משרת|חיל|יחיד|צבא|קצינ|קצין|שירות|גיוס|מתגייס|טירונות|קורס|8200|אמ\"ן|תפקיד|ביטחו|בטחו|סייבר"
+    ),
+}
+# Ambiguous Hebrew organisation names that with one of these prefix letters name the organisation:
+# "בצופים" is in the Scouts, "מהצופים" from them, "מתנדבת בלתת" at Latet; bare, "צופים" are viewers
+# and "לתת" is "to give".
+_PREFIXED_ORGS: dict[str, str] = {
+    _key("צופים"): "בלמ", _key("הצופים"): "מ", _key("קרמבו"): "ב", _key("לתת"): "ב", _key("אנוש"): "ב",
+    _key("עלם"): "ב", _key("אקים"): "ב", _key("תגלית"): "ב", _key("הדסים"): "ב", _key("מגשימים"): "ב",
+    _key("הצלה"): "ב",
+}  # fmt: skip
+# Of those, the ones that bare are ordinary words even next to a work word ("לתת", "מצב אנוש").
+_ORGS_NEVER_BARE = frozenset(k for k in _PREFIXED_ORGS if k not in (_key("צופים"), _key("הצופים")))
+
 # Next to an ambiguous organisation name ("כללית", "Apple"): work, study, health and army words.
 _ORG_CUE = re.compile(
     r"עוב[דת]|עבד|לעבוד|עבודה|משמרת|מנהל|פיטר|פוטר|התקבלתי|רופא|תור\b|קופ[הת]|מרפא|בדיק|פסיכולוג"
     r"|הפני|בסיס|משרת|צבא|טירונות|גיוס|מתגייס|חייל|לומד|למדתי|סטודנט|תואר|בנק"
+    r"|מדריכ|חניכ|שבט|תנוע|פעולות|התנדב|מתנדב|(?<![א-ת])[בה]?קן(?![א-ת])"
+    r"|متطوع|تطوع|كشاف|\b(?:volunteer\w*|scouts?|movement|madrich\w*)\b|волонт|движени|вожат"
     r"|شغل|اشتغل|بشتغل|بتعلم|بدرس|طالب|دكتور|طبيب|عياد|فحص|تحويل|مدير|طرد|مناوب|وردي|جامع"
     r"|\b(?:work\w*|job|shift|manager|boss|hired|fired|laid|intern\w*|doctor|clinic|appointment"
     r"|stud\w*|serv\w*|unit|base|army|employ\w*)\b"
@@ -298,6 +336,28 @@ _LATIN_ORG_CUES: tuple[tuple[str, ...], ...] = (
     ("let", "go", "from"), ("quit",), ("study", "at"), ("studying", "at"), ("studied", "at"),
     ("student", "at"), ("hired", "by"), ("employed", "by"), ("employed", "at"),
     ("volunteer", "at"), ("volunteering", "at"), ("serve", "in"), ("serving", "in"), ("served", "in"),
+    # People and things that belong to a workplace or school: "my manager at Brightwave Analytics",
+    # "everyone at Hebrew U", "my first year at Reichman".
+    *(
+        (who, "at")
+        for who in (
+            "manager", "boss", "supervisor", "coworkers", "colleagues", "everyone", "everybody",
+            "people", "kids", "students", "teacher", "teachers", "counselor", "counsellor", "principal",
+            "classmates", "team", "year", "semester", "classes", "course", "degree", "position", "role",
+            "interview", "internship", "shifts", "enrolled", "accepted", "admitted", "intern", "interning",
+            "apprentice", "trainee", "volunteered", "workers", "staff", "hr", "director", "owner",
+        )
+    ),
+    *(
+        (verb, prep)
+        for verb in ("volunteer", "volunteering", "volunteered", "volunteers")
+        for prep in ("with", "for")
+    ),
+    ("made", "aliyah", "with"), ("aliyah", "with"), ("interview", "with"), ("accepted", "to"),
+    ("accepted", "into"), ("admitted", "to"), ("rejected", "by"), ("expelled", "from"),
+    ("suspended", "from"), ("kicked", "out", "of"), ("dropped", "out", "of"), ("graduated", "from"),
+    ("enrolled", "in"), ("transferred", "to"), ("joined",), ("member", "of"), ("members", "of"),
+    ("interning", "at"), ("interned", "at"), ("interned", "with"), ("apprenticed", "at"),
 )  # fmt: skip
 _HEBREW_ORG_CUE = _keys(
     "עובד", "עובדת", "עובדים", "עבדתי", "עבד", "עבדה", "לעבוד", "מתנדב", "מתנדבת", "לומד", "לומדת",
@@ -368,6 +428,19 @@ _TIME_WORDS = _keys(
     "שנים", "שנה", "שנות", "חודשים", "ימים", "שבועות", "שעות", "דקות", "years", "year", "months",
     "weeks", "days", "hours", "سنين", "سنة", "سنه", "اشهر", "شهور", "ايام", "лет", "года", "год",
     "месяцев", "дней", "%",
+)  # fmt: skip
+# Kinds whose name may be introduced by "של" and may start with the article: "בקן של הצופים",
+# "שבט הראל". A number after them (or after a branch word) is a date or a branch, not a name.
+_KINDS_WITH_OF = _keys("קן", "שבט")
+_KINDS_WITHOUT_NUMBER = _keys("קן", "שבט", "סניף", "فرع")
+# English kind words that are also common words: they name an organisation only capitalised,
+# after a capitalised name ("Hillside High", "Kestrel Labs", "Delek Group").
+_LATIN_KINDS_CAPITALISED = _keys(
+    "high", "group", "tech", "center", "centre", "studio", "studios", "lab", "labs", "systems",
+    "solutions", "software", "analytics", "agency", "hotel", "gym", "fitness", "technologies",
+    "industries", "logistics", "consulting", "foundation", "association", "organization",
+    "organisation", "charity", "pharmacy", "bakery", "supermarket", "motors", "airlines", "insurance",
+    "kindergarten", "preschool", "daycare", "middle", "elementary", "prep", "primary",
 )  # fmt: skip
 _RUSSIAN_ADJECTIVE_ENDINGS = ("ский", "ская", "ское", "ском", "ской", "скую", "ского", "цкий", "цкая")
 _PO_BOX = re.compile(
@@ -520,15 +593,39 @@ def _place_cued(msg: _Message, hit: _Hit) -> bool:
         return word.capitalised
     if word.script == HE and hit.stem.prefix.endswith("מ") and hit.stem.key not in _FROM_IS_A_WORD:
         return True  # "מרחובות": from Rehovot
+    if word.script in (HE, AR) and hit.stem.offset and _prefixed_place(msg, hit):
+        return True  # "באופקים", "ברמי לוי במודיעין", "بقلنسوة"
     start = msg.starts[hit.first]
     before = msg.text[max(0, start - _PLACE_CUE_WINDOW) : start + hit.stem.offset]
     return _PLACE_CUE.search(" " + before + "x") is not None
 
 
-def _locations(msg: _Message, out: list[Span]) -> None:
+def _after_org(msg: _Message, hit: _Hit, after_org: frozenset[int]) -> bool:
+    """A Hebrew or Arabic place with a "in"/"from" prefix right after an organisation's name."""
+    if not hit.stem.offset or hit.first == 0 or not msg.joined(hit.first):
+        return False
+    if msg.ends[hit.first - 1] not in after_org:
+        return False
+    if hit.stem.prefix.rstrip("-")[-1:] in _PREFIXED_PLACES.get(hit.stem.key, "-"):
+        return False  # "בשופרסל בחורה אחת" is a girl
+    return hit.stem.prefix.rstrip("-")[-1:] in ("ב", "מ", "ب") or hit.stem.prefix.endswith(("بال", "ب"))
+
+
+def _prefixed_place(msg: _Message, hit: _Hit) -> bool:
+    letters = _PREFIXED_PLACES.get(hit.stem.key)
+    if letters is None or hit.stem.prefix.rstrip("-")[-1:] in letters:
+        return False
+    counter = _NOT_THE_PLACE_NEAR.get(hit.stem.key)
+    if counter is None:
+        return True
+    start = msg.starts[hit.first]
+    return counter.search(_window(msg.text, start, msg.ends[hit.end - 1], 40, 25)) is None
+
+
+def _locations(msg: _Message, out: list[Span], after_org: frozenset[int] = frozenset()) -> None:
     for category in (LOC, LOC_AMB):
         for hit in msg.hits.get(category, {}).values():
-            if category == LOC_AMB and not _place_cued(msg, hit):
+            if category == LOC_AMB and not _place_cued(msg, hit) and not _after_org(msg, hit, after_org):
                 continue
             start, end = msg.span(hit.first, hit.stem.offset, hit.end - 1)
             kind = _kind_before(msg, hit)
@@ -754,6 +851,8 @@ def _unlikely_name(
         return True
     if msg.any_name_hit(i) is not None:
         return False
+    if stem is None and _prefixed_place_at(msg, i):
+        return True  # "بشركة بيزك بكفر برا", "בתיכון X בקריית שמונה": the next phrase is a place
     key = stem.key if stem is not None else word.key
     if key in _STOP or (stem is None and msg.is_stop(i)):
         return True
@@ -777,6 +876,15 @@ def _unlikely_name(
         if stem is None and (
             raw.startswith(("بال", "لل", "عال", "فال", "كال")) or _prefixed_known_word(word)
         ):
+            return True
+    return False
+
+
+def _prefixed_place_at(msg: _Message, i: int) -> bool:
+    """A place name with a preposition glued on starts at token ``i`` ("בקריית שמונה", "بكفر برا")."""
+    for category in (LOC, LOC_AMB):
+        found = msg.hit(category, i)
+        if found is not None and found.stem.offset and found.stem.prefix != "ال":
             return True
     return False
 
@@ -856,17 +964,27 @@ def _organisations(msg: _Message, out: list[Span]) -> None:
             start, end = msg.span(hit.first, hit.stem.offset, hit.end - 1)
             if category == ORG_AMB:
                 word = msg.words[hit.first]
+                letters = _PREFIXED_ORGS.get(hit.stem.key)
+                if letters is not None and word is not None and word.script == HE:
+                    if hit.stem.offset and hit.stem.prefix.rstrip("-")[-1] in letters:
+                        out.append(Span(start, end, "ORG"))
+                        continue
+                    if hit.stem.key in _ORGS_NEVER_BARE:
+                        continue
                 cue_ok = _ORG_CUE.search(_window(text, start, end, _ORG_CUE_BEFORE, _ORG_CUE_AFTER))
                 if cue_ok is None or (word is not None and word.script in (LA, CY) and not word.capitalised):
                     continue
             out.append(Span(start, end, "ORG"))
-    for i, word in enumerate(msg.words):
-        if word is None or not msg.joined(i + 1):
-            continue
-        club = next((s for s in word.stems if s.key in _CLUB_PREFIXES), None)
-        place = msg.hit(LOC, i + 1) or msg.hit(LOC_AMB, i + 1)
-        if club is not None and place is not None and place.stem.offset == 0:
-            out.append(Span(msg.starts[i] + club.offset, msg.ends[place.end - 1], "ORG"))
+    # Places are few, so the club prefix is looked for only before them.
+    for category in (LOC, LOC_AMB):
+        for place in msg.hits.get(category, {}).values():
+            i = place.first - 1
+            word = msg.words[i] if i >= 0 else None
+            if word is None or place.stem.offset or not msg.joined(i + 1):
+                continue
+            club = next((s for s in word.stems if s.key in _CLUB_PREFIXES), None)
+            if club is not None and (category == LOC or msg.hit(LOC, i + 1) is None):
+                out.append(Span(msg.starts[i] + club.offset, msg.ends[place.end - 1], "ORG"))
     for hit in msg.hits.get(ORG_KIND, {}).values():
         _org_after_kind(msg, hit, out)
     _org_cues(msg, out)
@@ -878,20 +996,26 @@ def _org_after_kind(msg: _Message, hit: _Hit, out: list[Span]) -> None:
     kind_end = msg.ends[hit.end - 1]
     j = hit.end
     if script in (HE, AR):
+        if hit.stem.key in _KINDS_WITH_OF and j + 1 < msg.n and msg.key(j) == "של" and msg.joined(j + 1):
+            j += 1  # "בקן של הצופים"
         quoted = _quoted_run(msg, j)
         if quoted > j:
             out.append(Span(kind_start, msg.ends[quoted - 1], "ORG"))
             return
-        if script == HE and _starts_new_clause(msg, hit, j):
+        if script == HE and hit.stem.key not in _KINDS_WITH_OF and _starts_new_clause(msg, hit, j):
             return
+        if j < msg.n and msg.numeric[j] and hit.stem.key in _KINDS_WITHOUT_NUMBER:
+            return  # "סניף 512", "فرع ٦٧٢": a branch number alone identifies nobody
         end = _name_run(msg, j, script)
         if end > j:
             out.append(Span(kind_start, msg.ends[end - 1], "ORG"))
         return
     if script == CY:
+        # "школа Ор Хадаш", "склад «Мегатрейд»": the kind word belongs to the span, as in Hebrew
+        # and Arabic.
         quoted = _quoted_run(msg, j)
         if quoted > j:
-            out.append(Span(msg.starts[j], msg.ends[quoted - 1], "ORG"))
+            out.append(Span(kind_start, _closing_quote(msg, quoted - 1), "ORG"))
             return
         # "Хайфский университет": a capitalised adjective before the kind word.
         k = hit.first - 1
@@ -905,11 +1029,13 @@ def _org_after_kind(msg: _Message, hit: _Hit, out: list[Span]) -> None:
             return
         end = _capitalised_run(msg, j, limit=3) if j < msg.n and msg.gap(j) == " " else j
         if end > j:
-            out.append(Span(msg.starts[j], msg.ends[end - 1], "ORG"))
+            out.append(Span(kind_start, msg.ends[end - 1], "ORG"))
         return
     if script == LA:
         if hit.stem.key in _LATIN_PREFIX_STREET:
             return
+        if hit.stem.key in _LATIN_KINDS_CAPITALISED and not msg.capitalised(hit.first):
+            return  # "so high", "a support group", "the tech"
         start = kind_start
         k = hit.first
         # "Haifa University", "Ort school", "Tel Aviv University": capitalised words before the kind.
@@ -928,6 +1054,17 @@ def _org_after_kind(msg: _Message, hit: _Hit, out: list[Span]) -> None:
             end = msg.ends[quoted - 1]
         if start < kind_start or end > kind_end:
             out.append(Span(start, end, "ORG"))
+
+
+def _closing_quote(msg: _Message, last: int) -> int:
+    """End of token ``last``, with the quote mark that closes the name after it."""
+    end = msg.ends[last]
+    text = msg.text
+    if end < len(text) and text[end] in _QUOTES:
+        return end + 1
+    if end + 1 < len(text) and text[end] == " " and text[end + 1] in _QUOTES:
+        return end + 2
+    return end
 
 
 def _starts_new_clause(msg: _Message, hit: _Hit, j: int) -> bool:
@@ -949,8 +1086,10 @@ def _org_cues(msg: _Message, out: list[Span]) -> None:
         if word.script == LA:
             if word.key in _LATIN_ORG_CUE_STARTS:
                 j = _after_cue(msg, i, _LATIN_ORG_CUE_STARTS[word.key])
+                if j is not None and j + 1 < msg.n and msg.key(j) == "the" and msg.gap(j + 1) == " ":
+                    j += 1  # "at the Technion"
                 end = _capitalised_run(msg, j) if j is not None and j < msg.n and msg.gap(j) == " " else None
-                if j is not None and end is not None and end > j:
+                if j is not None and end is not None and end > j and not _generic_run(msg, j, end):
                     out.append(Span(msg.starts[j], msg.ends[end - 1], "ORG"))
             continue
         cues = {AR: _ARABIC_ORG_CUE, HE: _HEBREW_ORG_CUE, CY: _RUSSIAN_ORG_CUE}.get(word.script)
@@ -970,6 +1109,12 @@ def _org_cues(msg: _Message, out: list[Span]) -> None:
             out.append(Span(msg.starts[j], msg.ends[quoted - 1], "ORG"))
             continue
         foreign = msg.script(j)
+        if word.script == CY and foreign == CY and preposition:
+            # "работаю в Мегатрейде": a capitalised name that is no place after the verb.
+            end = _capitalised_run(msg, j, limit=3)
+            if end > j and not _generic_run(msg, j, end) and msg.hit(ORG, j) is None:
+                out.append(Span(msg.starts[j], msg.ends[end - 1], "ORG"))
+            continue
         if foreign not in _FOREIGN_NAME_SCRIPTS[word.script] or msg.numeric[j] or msg.is_stop(j):
             continue
         # Arabic speech borrows Hebrew words ("بشتغل משמרות"); a name comes after a preposition.
@@ -981,6 +1126,15 @@ def _org_cues(msg: _Message, out: list[Span]) -> None:
         while end < msg.n and end - j < 4 and msg.joined(end) and msg.script(end) == foreign:
             end += 1
         out.append(Span(msg.starts[j], msg.ends[end - 1], "ORG"))
+
+
+def _generic_run(msg: _Message, j: int, end: int) -> bool:
+    """A capitalised run that is a kind word or a place alone ("at School", "in Haifa"), which the
+    kind and place rules handle, or a weekday or holiday the stop list holds."""
+    if end - j == 1 and (msg.hit(ORG_KIND, j) is not None or msg.hit(LOC_KIND, j) is not None):
+        return True
+    place = msg.hit(LOC, j) or msg.hit(LOC_AMB, j)
+    return place is not None and place.end >= end
 
 
 # The script a workplace's name may be written in inside a message of another script: Hebrew and
@@ -1177,6 +1331,322 @@ def _street_and_number(msg: _Message, j: int, offset: int, out: list[Span]) -> N
         out.append(Span(msg.starts[j] + offset, _address_tail(msg, number), "ADDRESS"))
 
 
+# --- Arabizi ---------------------------------------------------------------------------------
+
+# Arabic written in Latin letters, with digits for the letters Latin lacks: "ana mn Shefa3amr",
+# "ahli bKafr Kanna", "sakne b Um el Fahem". Spelling varies freely, so Arab localities
+# (``localities_arabizi.txt``) are compared by a key that keeps consonants and where vowels stand:
+# 3/2/' (ع, ء) count as vowels, 7/5/kh as h, q/8/c as k, 6 as t, 9 as s, sh/ch as one letter, double
+# letters as one and a final h after a vowel not at all. "Taybeh" and "Tayibe" share the key
+# "taba"; "Sa7nin" and "Sakhneen" share "sahnan". A longer name may differ in its vowels too
+# ("Kufr Qasem" = "Kafr Kasem"): then the consonants alone decide.
+_ARABIZI_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*")
+_ARABIZI_DIGRAPH = re.compile(r"kh|gh|sh|ch|th|dh|ph|dj|ck")
+_ARABIZI_DIGRAPHS = {
+    "kh": "h",
+    "gh": "g",
+    "sh": "x",
+    "ch": "x",
+    "th": "t",
+    "dh": "d",
+    "ph": "f",
+    "dj": "j",
+    "ck": "k",
+}
+_ARABIZI_LETTERS = str.maketrans(
+    {"q": "k", "c": "k", "7": "h", "5": "h", "6": "t", "8": "k", "9": "s", "3": "a", "2": "a", "'": "a",
+     "’": "a", "e": "a", "i": "a", "o": "a", "u": "a", "y": "a"}
+)  # fmt: skip
+_REPEATED = re.compile(r"(.)\1+")
+_HAS_DIGIT = re.compile(r"[0-9]")
+_NOT_ARABIZI = re.compile(r"[0-9]{2}|^[0-9]+$|^[A-Z]{2,}[0-9]|[0-9][A-Z]+$")
+# The article: before a name ("el Nasra") and inside one ("Umm el-Fahem", "Jisr az-Zarqa").
+_ARABIZI_LEAD_ARTICLES = frozenset({"el", "al", "il", "l"})
+_ARABIZI_ARTICLES = _ARABIZI_LEAD_ARTICLES | frozenset(
+    {"ad", "ed", "ash", "esh", "as", "es", "az", "ez", "an", "en", "ar", "er", "at", "et", "a", "e", "ul"}
+)
+# Prepositions before a place: Arabizi "b", "bi", "fi", "mn", "3a", "la"..., glued ("bKafr") or not.
+_ARABIZI_PREPOSITIONS = frozenset(
+    {"b", "bi", "bel", "bil", "fi", "fe", "f", "fil", "fel", "mn", "min", "men", "mnl", "mel", "mil",
+     "3a", "3al", "3ala", "3la", "la", "lal", "lel", "3nd", "3ind", "3and", "jamb", "janb", "jnb", "7ad",
+     "2rib", "orb", "2urb", "qurb", "wb", "wfi", "wmn", "bl"}
+)  # fmt: skip
+_ARABIZI_GLUED = re.compile(r"(?:w?(?:bi|b|fi|f|mn|m|la|l|3a|3al))(?=[A-Z])")
+_ARABIZI_GLUED_LOWER = re.compile(r"w?(?:bi|b|fi|mn|la|3a)")
+_ENGLISH_PREPOSITIONS = frozenset({"in", "at", "to", "from", "near", "around", "outside"})
+# Living and origin words after which an unknown capitalised name is a place ("sakne b Jdeide").
+_ARABIZI_LIVE = frozenset(
+    {"sakin", "saken", "sakn", "sakne", "sakneh", "sakna", "saknah", "saknin", "sakneen", "saknen",
+     "sakanna", "sakant", "skant", "skonna", "3ayesh", "3aysh", "3ayish", "3ayshe", "3aysha",
+     "3ayshin", "3aysheen", "3ayshen", "ahli", "ahle", "ahly", "ahlii", "ahlna", "asli", "asle", "asly",
+     "aslan", "aslna", "inwaladt", "nwaladt", "twaladt", "itwaladt", "trabbet", "trabet",
+     "tarabbet", "kbert", "kberet", "kbirt", "ntaqalna", "ntaqalt", "n2alna", "na2alna", "intaqalna",
+     "r7alna", "ra7alna", "saknet", "saknat", "ahel", "ahlo", "ahlha", "beiti", "bety",
+     "darna", "beitna", "betna"}
+)  # fmt: skip
+_ARABIZI_I = frozenset({"ana", "ane", "ena", "e7na", "i7na", "a7na", "ehna", "ihna", "7na", "2na", "ahna"})
+_ARABIZI_FROM = frozenset({"mn", "min", "men", "mnl", "mel", "mil"})
+# Words a capitalised name after a living cue never is.
+_ARABIZI_NOT_PLACES = frozenset(
+    {"ramadan", "ramadhan", "eid", "3eid", "el", "al", "il", "allah", "alla", "ana", "enta", "enti", "inte",
+     "hal", "hay", "hon", "hone", "honik", "hunak", "bet", "beit", "dar", "3emara", "shaqqa", "bait"}
+)  # fmt: skip
+
+
+# Everyday Arabizi words that share a short place name's consonants and vowels.
+_ARABIZI_WORDS = frozenset(
+    {"7ara", "hara", "7arra", "harra", "7ar", "3emara", "3imara", "3mara", "emara", "aman", "amaan",
+     "2aman", "laka", "lak", "laki", "haza", "hada", "7afa", "hafa", "sawa", "mala", "azan", "2zan",
+     "adan", "tayba", "tayyba", "6ayba", "tayeb", "tayyeb", "6ayeb", "rafa3", "ta3ba", "3ara", "jat",
+     "jeet", "jit", "kaba", "yana", "daba", "tar", "tir", "fara", "far"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=16384)
+def _arabizi_key(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    w = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    w = _ARABIZI_DIGRAPH.sub(lambda m: _ARABIZI_DIGRAPHS[m.group()], w)
+    head = "y" if w.startswith("y") else ""
+    w = _REPEATED.sub(r"\1", head + w[len(head) :].translate(_ARABIZI_LETTERS))
+    if len(w) > 2 and w.endswith("ah"):
+        w = w[:-1]
+    return w
+
+
+def _arabizi_skeleton(key: str) -> str:
+    return ("a" if key.startswith("a") else "") + key.replace("a", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _ArabiziName:
+    keys: tuple[str, ...]  # the name words' keys, inner articles left out
+    skeletons: tuple[str, ...]
+    consonants: int
+    article: bool  # the name starts with the article ("el Khalil"), which must then be written
+    person_like: bool  # also a person's name ("Yafa"): counts only after a living or origin cue
+    joined: bool = False  # a longer name written as one word ("Kafrkanna"): its vowels must match
+
+
+def _build_arabizi_index() -> dict[str, tuple[_ArabiziName, ...]]:
+    people = {
+        w.casefold()
+        for name in ("first_names_latin", "surnames_latin", "ambiguous_names")
+        for entry in load_list(name)
+        for w in _ARABIZI_TOKEN.findall(entry)
+    }
+    ambiguous = {
+        tuple(_arabizi_key(w) for w in _ARABIZI_TOKEN.findall(entry) if w.casefold() not in _ARABIZI_ARTICLES)
+        for entry in load_list("localities_ambiguous")
+    }
+    index: dict[str, list[_ArabiziName]] = {}
+    for entry in load_list("localities_arabizi"):
+        for n, spelling in enumerate(_arabizi_spellings(entry)):
+            words = [w for w in re.split(r"[\s\-]+", spelling) if w]
+            article = len(words) > 1 and words[0].casefold() in _ARABIZI_LEAD_ARTICLES
+            body = [
+                w
+                for i, w in enumerate(words)
+                if (i == 0 and not article) or w.casefold() not in _ARABIZI_ARTICLES
+            ]
+            if not body:
+                continue
+            keys = tuple(_arabizi_key(w) for w in body)
+            if keys in ambiguous:
+                continue
+            skeletons = tuple(_arabizi_skeleton(k) for k in keys)
+            consonants = sum(len(s) - s.startswith("a") for s in skeletons)
+            # One consonant ("Akka" = "aka") or a respelling down to two ("Zar2a" = "zara") is a word.
+            if consonants < (3 if n else 2):
+                continue
+            person_like = len(keys) == 1 and body[0].casefold() in people
+            name = _ArabiziName(keys, skeletons, consonants, article, person_like)
+            index.setdefault(skeletons[0], []).append(name)
+            if len(keys) > 1:  # "Kafrkanna", "Umelfahem": written as one word
+                joined = _arabizi_key("".join(body))
+                index.setdefault(_arabizi_skeleton(joined), []).append(
+                    _ArabiziName((joined,), (_arabizi_skeleton(joined),), consonants, article, False, True)
+                )
+    return {first: tuple(dict.fromkeys(names)) for first, names in index.items()}
+
+
+def _arabizi_spellings(entry: str) -> Iterator[str]:
+    """The entry, and the consonants Arabizi writes otherwise: q as 2 ("2alansawe"), th as s, dh as z."""
+    yield entry
+    lowered = entry.casefold()
+    if "q" in lowered:
+        yield lowered.replace("q", "2")
+    if "th" in lowered:
+        yield lowered.replace("th", "s")
+    if "dh" in lowered:
+        yield lowered.replace("dh", "z")
+
+
+_ARABIZI_INDEX = _build_arabizi_index()
+_LATIN_FIRST_NAMES = frozenset(_key(w) for w in load_list("first_names_latin"))
+_ARABIZI_JOIN = re.compile(r"[ \-]{1,3}")
+
+
+class _Arabizi:
+    """The Latin words of a message, as Arabizi reads them."""
+
+    def __init__(self, text: str) -> None:
+        # Codes and numbers ("IL36", "B12", "3000") are no Arabizi words.
+        found = [m for m in _ARABIZI_TOKEN.finditer(text) if _NOT_ARABIZI.search(m.group()) is None]
+        self.text = text
+        self.raw = [m.group() for m in found]
+        self.lower = [w.casefold() for w in self.raw]
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.n = len(found)
+
+    def joined(self, i: int) -> bool:
+        return (
+            0 < i < self.n
+            and _ARABIZI_JOIN.fullmatch(self.text[self.ends[i - 1] : self.starts[i]]) is not None
+        )
+
+    def spaced(self, i: int) -> bool:
+        return 0 < i < self.n and self.text[self.ends[i - 1] : self.starts[i]] == " "
+
+
+def _arabizi_locations(text: str, out: list[Span]) -> None:
+    msg = _Arabizi(text)
+    lower = msg.lower
+    for i in range(msg.n):
+        raw = msg.raw[i]
+        if raw.isdigit():
+            continue
+        glued = _ARABIZI_GLUED.match(raw)
+        before = lower[i - 1] if i and msg.spaced(i) else ""
+        preposition = before in _ARABIZI_PREPOSITIONS
+        english = before in _ENGLISH_PREPOSITIONS
+        if glued is not None:
+            # "sakne bJdeide": the preposition is glued on, the living word stands before it.
+            cue = _arabizi_cue(msg, i + 1, glued=True)
+            _arabizi_name_at(msg, i, glued.end(), True, cue > 0, out)
+            if cue > 1:
+                _arabizi_unknown_name(msg, i, glued.end(), out)
+            continue
+        cue = _arabizi_cue(msg, i)
+        if preposition or english or cue or (raw[0].isupper() and _HAS_DIGIT.search(raw)):
+            _arabizi_name_at(msg, i, 0, preposition, cue > 0, out)
+            if cue > 1:
+                _arabizi_unknown_name(msg, i, 0, out)
+        if raw[0].islower() and len(raw) > 5 and (lowered := _ARABIZI_GLUED_LOWER.match(raw)) is not None:
+            # "sakne btamra": only a name whose vowels match too.
+            _arabizi_name_at(msg, i, lowered.end(), True, cue > 0, out, strict=True)
+
+
+def _arabizi_cue(msg: _Arabizi, i: int, *, glued: bool = False) -> int:
+    """How surely the words before token ``i`` announce a place: 2 after a living word and a
+    preposition ("sakne b", "ahli fi") or "ana mn", 1 right after a living word ("ahli Tamra"), 0
+    otherwise. With ``glued``, token ``i - 1`` is itself the preposition glued to the name."""
+    if glued:
+        return 2 if i >= 2 and msg.spaced(i - 1) and msg.lower[i - 2] in _ARABIZI_LIVE else 0
+    if i <= 0 or not msg.spaced(i):
+        return 0
+    word = msg.lower[i - 1]
+    if word in _ARABIZI_LIVE:
+        return 1
+    if i < 2 or not msg.spaced(i - 1):
+        return 0
+    before = msg.lower[i - 2]
+    if (word in _ARABIZI_FROM and before in _ARABIZI_I) or (
+        word in _ARABIZI_PREPOSITIONS and before in _ARABIZI_LIVE
+    ):
+        return 2
+    return 0
+
+
+def _arabizi_name_at(
+    msg: _Arabizi, i: int, offset: int, preposition: bool, cue: bool, out: list[Span], *, strict: bool = False
+) -> None:
+    k = i
+    lead = False
+    if not offset and msg.lower[k] in _ARABIZI_LEAD_ARTICLES and msg.joined(k + 1):
+        lead, k = True, k + 1
+    first = msg.raw[k][offset:] if k == i else msg.raw[k]
+    if len(first) < 2 or first.isdigit():
+        return
+    key = _arabizi_key(first)
+    names = _ARABIZI_INDEX.get(_arabizi_skeleton(key))
+    if not names:
+        return
+    capitalised = first[0].isupper()
+    person = _key(first) in _LATIN_FIRST_NAMES  # "mn Ghazi" is from a man, "mn Ghazze" from Gaza
+    best = -1
+    for name in names:
+        if name.article and not lead:
+            continue
+        end, exact = _arabizi_tail(msg, k + 1, name)
+        if end < 0:
+            continue
+        exact = exact and key == name.keys[0]
+        if not exact and (strict or name.joined or name.consonants < 4):
+            continue
+        if (name.person_like or (person and len(name.keys) == 1)) and not cue:
+            continue
+        digits = any(_HAS_DIGIT.search(msg.raw[t]) for t in range(k, end))
+        arabizi_context = preposition or cue
+        if name.consonants <= 2 and not capitalised:
+            # "3ala 7afa" is on the edge, not in Haifa; "b aman" in safety, not in Amman.
+            ok = cue and first.casefold() not in _ARABIZI_WORDS
+        elif name.consonants <= 2 or not capitalised:
+            ok = arabizi_context
+        else:
+            ok = arabizi_context or (msg.lower[i - 1] in _ENGLISH_PREPOSITIONS if i else False) or digits
+        if not ok and not (capitalised and digits and exact):
+            continue
+        best = max(best, end)
+    if best > 0:
+        start = msg.starts[i] + offset if not lead else msg.starts[i]
+        out.append(Span(start, msg.ends[best - 1], "LOCATION"))
+
+
+def _arabizi_tail(msg: _Arabizi, m: int, name: _ArabiziName) -> tuple[int, bool]:
+    """Index after the rest of ``name`` from token ``m`` (-1 if it is not there), and whether the
+    vowels match too."""
+    exact = True
+    for skeleton, key in zip(name.skeletons[1:], name.keys[1:], strict=True):
+        if m >= msg.n or not msg.joined(m):
+            return -1, False
+        got = _arabizi_key(msg.raw[m])
+        if _arabizi_skeleton(got) != skeleton and msg.lower[m] in _ARABIZI_ARTICLES and msg.joined(m + 1):
+            m += 1
+            got = _arabizi_key(msg.raw[m])
+        if _arabizi_skeleton(got) != skeleton:
+            return -1, False
+        exact = exact and got == key
+        m += 1
+    return m, exact
+
+
+def _arabizi_unknown_name(msg: _Arabizi, i: int, offset: int, out: list[Span]) -> None:
+    """ "sakne b Jdeide", "ana mn Wadi Ara": a capitalised name no list holds, after a living cue."""
+    raw = msg.raw[i][offset:]
+    if len(raw) < 3 or not raw[0].isupper() or raw.isdigit():
+        return
+    lowered = raw.casefold()
+    if lowered in _ARABIZI_NOT_PLACES or _key(raw) in _STOP or _key(raw) in _LATIN_FIRST_NAMES:
+        return
+    end = i + 1
+    while end < msg.n and end - i < 4 and msg.joined(end):
+        word = msg.raw[end]
+        if (word[0].isupper() and _key(word) not in _STOP) or (word[0].isdigit() and not word.isdigit()):
+            end += 1  # "Deir 7anna": an Arabizi word may start with a digit
+        elif (
+            msg.lower[end] in _ARABIZI_ARTICLES
+            and end + 1 < msg.n
+            and msg.joined(end + 1)
+            and msg.raw[end + 1][0].isupper()
+        ):
+            end += 2
+        else:
+            break
+    out.append(Span(msg.starts[i] + offset, msg.ends[end - 1], "LOCATION"))
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
@@ -1185,9 +1655,13 @@ def _candidates(norm: NormalizedText) -> Iterator[Span]:
     if msg.n == 0:
         return
     out: list[Span] = []
-    _locations(msg, out)
     _organisations(msg, out)
+    # "ברמי לוי ברחובות", "بمدرسة الفرير بالطيبة": a prefixed place right after an organisation.
+    after_org = frozenset(s.end for s in out)
+    _locations(msg, out, after_org)
     _addresses(msg, out)
+    if _ASCII_LETTER.search(norm.text):
+        _arabizi_locations(norm.text, out)
     yield from out
 
 

@@ -205,9 +205,15 @@ _PAIR = (
     rf"(?:{_ACCOUNT_CUE}|{_BRANCH_CUE}|{_BANK_CUE})(?:\s*{_NUMBER_WORD})?\s*[:#.-]?\s*"
     r"[0-9]{1,13}(?:-[0-9]{1,9})?(?![0-9])"
 )
+# After a bank or branch number, a bare "number" word introduces the account itself: "סניף 512
+# מספר 338172", "فرع ٦٧٢ رقم ٤٤٠٩١٨", "branch 512 number 338172".
+_NUMBERED = rf"{_NUMBER_WORD}\s*[:#.-]?\s*[0-9]{{1,13}}(?:-[0-9]{{1,9}})?(?![0-9])"
+_CHAIN_JOIN = r"\s*[,;/]?\s*(?:ו|و|(?i:and)|и)?\s*"
 # "בנק 12 סניף 345 חשבון 123456", "account 123456789 branch 612": one span from the first number
-# to the last, since together they identify the account.
-_CHAIN = re.compile(rf"{_PAIR}(?:\s*[,;/]?\s*(?:ו|و|(?i:and)|и)?\s*{_PAIR})+")
+# to the last, since together they identify the account. A branch number alone identifies nobody.
+_CHAIN = re.compile(
+    rf"{_PAIR}(?:(?:{_CHAIN_JOIN}{_PAIR})+(?:{_CHAIN_JOIN}{_NUMBERED})?|{_CHAIN_JOIN}{_NUMBERED})"
+)
 _FIRST_DIGIT = re.compile(r"[0-9]")
 # Substrings one of which every cue above contains: messages without any skip the cue patterns.
 _BANK_CUE_KEYS = _any_of(
@@ -444,7 +450,7 @@ _USERNAME_CUE = (
 _FILLER = r"(?:[^\sA-Za-z0-9@]+|(?i:is|it's|its|my|me|on|as|at|name|called|account|handle|username))"
 _CUED_HANDLE = re.compile(
     rf"(?:(?P<platform>{_PLATFORM_CUE})|(?P<user>{_USERNAME_CUE}))"
-    rf"(?P<between>(?:\s*[:=-]\s*|\s+)(?:{_FILLER}(?:\s*[:=-]\s*|\s+)){{0,3}})"
+    rf"(?P<between>(?:\s*[:=,-]\s*|\s+|'s\s+)(?:{_FILLER}(?:\s*[:=,-]\s*|\s+)){{0,3}})"
     r"@?(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)(?![A-Za-z0-9_@/]|\.[A-Za-z0-9])"
 )
 # Substrings one of which every cue above contains; checked first so that the cue pattern, slow to
@@ -468,30 +474,58 @@ _NOT_HANDLES = _words(
     "pic pics photo photos message messages comment comments follow followers like likes online "
     "offline every"
 )
-_AFFIRMING_FILLER = re.compile(r"(?<![A-Za-z])(?i:is)(?![A-Za-z])|הוא|היא|זה|هو|هي|(?i:это)")
+_AFFIRMING_FILLER = re.compile(r"(?<![A-Za-z])(?i:is)(?![A-Za-z])|'s|הוא|היא|זה|هو|هي|(?i:это)")
+# "my discord is moonlight": an owner's platform named right before; "Discord is down" has none.
+_OWNER_BEFORE = re.compile(r"(?<![A-Za-z])(?i:my|his|her|their|our|ur|your|the guy's|his new|her new)\s+\Z")
+# Words that follow "my snap is" and say how the account is, not what it is called.
+_STATE_WORDS = _words(
+    "down dead broken gone empty full new old fake same different weird boring toxic active inactive "
+    "off up literally basically honestly actually probably always never mostly kinda like fine good "
+    "bad great awful terrible better worse crazy quiet silent spam dry lit where what how why who "
+    "mine yours his hers theirs ours open locked full useless nothing everything literally lowkey "
+    "highkey def definitely prob kind sort pretty super so too way getting being going"
+)
+_WORD_FORM = re.compile(r"[a-z]+(?:ing|ed|ly)")
+# An Arabizi word: lower-case letters with digits standing for Arabic letters inside it or at its
+# start ("3arfetko", "7abibi", "sa7bi"), never a run of digits or one at the end as handles have.
+_ARABIZI_WORD = re.compile(r"[235789][a-z]+(?:[235789][a-z]+)*|[a-z]+(?:[235789][a-z]+)+")
+# Discord's "name#1234" tags: a name, "#" and four digits, nothing else looks like that in chat.
+_DISCORD_TAG = re.compile(r"(?<![A-Za-z0-9_.#@/])(?P<h>[A-Za-z0-9_.]{2,32}#[0-9]{4})(?![0-9A-Za-z_])")
 
 
 def _cued_handle_ok(match: re.Match[str]) -> bool:
     handle = match.group("h")
     if not _ASCII_LETTER.search(handle) or handle.lower() in _NOT_HANDLES:
         return False
+    between = match.group("between")
+    if _ARABIZI_WORD.fullmatch(handle) and ":" not in between and "=" not in between:
+        return False  # "ana mn Facebook 3arfetko": digits that are Arabic letters in a word
     if _HANDLE_MARKS.search(handle):
         return True
     # A plain word ("my insta is private", "the user blocked me") is a handle only when set off by
     # ":", announced ("username is ..."), or standing in a sentence not written in Latin script
     # ("הטיקטוק שלי הוא danakoren").
-    between = match.group("between")
     if ":" in between or "=" in between:
         return True
-    if match.group("user") and _AFFIRMING_FILLER.search(between):
-        return True
+    if _AFFIRMING_FILLER.search(between) and (match.group("user") or _owned_platform(match)):
+        lowered = handle.lower()
+        return lowered not in _STATE_WORDS and _WORD_FORM.fullmatch(lowered) is None
     cue = match.group("platform") or match.group("user")
     return not _ASCII_LETTER.search(cue) and not _ASCII_LETTER.search(between)
+
+
+def _owned_platform(match: re.Match[str]) -> bool:
+    start = match.start("platform")
+    return _OWNER_BEFORE.search(match.string, max(0, start - 16), start) is not None
 
 
 def detect_social_handles(norm: NormalizedText) -> list[Span]:
     text = norm.text
     spans: list[Span] = []
+    if "#" in text:
+        for match in _DISCORD_TAG.finditer(text):
+            if _ASCII_LETTER.search(match.group("h")):
+                spans.append(Span(match.start("h"), match.end("h"), "SOCIAL_HANDLE"))
     if "@" in text:
         for match in _AT_HANDLE.finditer(text):
             handle = match.group("h")
