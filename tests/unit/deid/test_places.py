@@ -414,11 +414,11 @@ def test_arabizi_without_places(text: str) -> None:
         ("יש לי חבר מריחאניה", [("ריחאניה", LOC)]),
         ("נסעתי עם אבא למג'דל שמס", [("מג'דל שמס", LOC)]),
         # Prisons and bases, with the kind word.
-        ("אבא שלי בכלא מעשיהו", [("כלא מעשיהו", LOC)]),
-        ("אחי יושב בכלא קציעות כבר שנתיים", [("כלא קציעות", LOC)]),
+        ("אבא שלי בכלא מעשיהו", [("כלא מעשיהו", ORG)]),
+        ("אחי יושב בכלא קציעות כבר שנתיים", [("כלא קציעות", ORG)]),
         ("אני משרתת בבסיס שבטה", [("בסיס שבטה", ORG)]),
-        ("ابني بسجن النقب من سنة", [("سجن النقب", LOC)]),
-        ("اخوي محبوس بسجن عوفر", [("سجن عوفر", LOC)]),
+        ("ابني بسجن النقب من سنة", [("سجن النقب", ORG)]),
+        ("اخوي محبوس بسجن عوفر", [("سجن عوفر", ORG)]),
         ("брат сидит в тюрьме Маасиягу", [("тюрьме Маасиягу", ORG)]),
         ("my dad is in Ofer prison again", [("Ofer prison", ORG)]),
     ],
@@ -552,3 +552,31 @@ CLEAN_TRAPS = [
 @pytest.mark.parametrize("text", CLEAN_TRAPS)
 def test_kind_and_cue_words_alone_stay(text: str) -> None:
     assert deidentify(text, PlaceholderState.empty(), DETECTORS).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hotel, welfare office, prison and boarding-school kinds are inside the ORG span.
+        ("אחותי מנקה חדרים במלון רויאל ביץ' כבר שנה", [("מלון רויאל ביץ'", ORG)]),
+        ("השכן שלי ישב בכלא 4 חצי שנה", [("כלא 4", ORG)]),
+        ("أخوي بشتغل بفندق شيراتون وما بيرجع للبيت", [("فندق شيراتون", ORG)]),
+        ("Дочь в пнимии «Кфар Силвер», плачет по телефону", [("пнимии «Кфар Силвер»", ORG)]),
+        # A prefixed place right after a kind word is where it is, not its name.
+        ("גרנו במלון באילת חודש", [("אילת", LOC)]),
+        # Hospitals, prisons and national bodies by their own name.
+        ("הבן שלי מאושפז בשלוותה מאז פסח", [("שלוותה", ORG)]),
+        ("קיבלתי מכתב מהביטוח הלאומי", [("הביטוח הלאומי", ORG)]),
+        ("Брат лежит в Абарбанеле уже месяц", [("Абарбанеле", ORG)]),
+        ("خالي محبوس بعوفر من سنتين", [("عوفر", ORG)]),
+        # Seas, regions and short Russian names that decline.
+        ("Мы переехали в Бат-Ям прошлой зимой, а живём теперь в Бат-Яме", None),
+        ("we drove down to the Dead Sea last weekend", [("Dead Sea", LOC)]),
+    ],
+)
+def test_new_org_and_place_kinds(text: str, expected: list[tuple[str, str]] | None) -> None:
+    spans = found(text)
+    if expected is None:
+        assert ("Бат-Яме", LOC) in spans
+    else:
+        assert spans == expected

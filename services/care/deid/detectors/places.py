@@ -160,10 +160,10 @@ def _entry_words(entry: str) -> list[str]:
     return [m.group() for m in _TOKEN.finditer(entry)]
 
 
-def _russian_forms(word: str) -> set[str]:
+def _russian_forms(word: str, min_len: int = 3) -> set[str]:
     """Case forms of a Cyrillic place name's last word (nominative given): Димона -> Димоне..."""
     forms = {word}
-    if len(word) < 3:
+    if len(word) < min_len:
         return forms
     stem, last = word[:-1], word[-1]
     if word.endswith("ия"):
@@ -192,7 +192,8 @@ def _variants(entry: str, category: int) -> Iterator[tuple[str, ...]]:
         return
     forms = [words[-1]]
     if category in (*_NAME_CATEGORIES, ORG_KIND) and _script(words[-1]) == CY:
-        forms = sorted(_russian_forms(words[-1]))
+        # A short last word of a longer name declines too: "Бат-Ям" -> "Бат-Яме".
+        forms = sorted(_russian_forms(words[-1], 2 if len(words) > 1 else 3))
     for form in forms:
         keys = tuple(_key(w) for w in (*words[:-1], form))
         # One- and two-letter names collide with ordinary words ("لد" in "بلد").
@@ -298,7 +299,12 @@ _ORG_CUE = re.compile(
     r"|شغل|اشتغل|بشتغل|بتعلم|بدرس|طالب|دكتور|طبيب|عياد|فحص|تحويل|مدير|طرد|مناوب|وردي|جامع"
     r"|\b(?:work\w*|job|shift|manager|boss|hired|fired|laid|intern\w*|doctor|clinic|appointment"
     r"|stud\w*|serv\w*|unit|base|army|employ\w*)\b"
-    r"|работ|уволи|смен|начальни|врач|клиник|очеред|учусь|учил|учи|студент|служ|арми|базе",
+    r"|работ|уволи|смен|начальни|врач|клиник|очеред|учусь|учил|учи|студент|служ|арми|базе"
+    # Hospitalisation, treatment and detention: "מאושפזת בשלוותה", "лежит в Сороке", "انحبس بعوفر".
+    r"|אושפז|מאושפז|אשפוז|מטופל|כלא|עציר|נעצר|אסיר|ישב\b|יושב\b"
+    r"|منوم|انحبس|محبوس|مسجون|سجن|معتقل|اسير|أسير|بتتعالج|بيتعالج"
+    r"|\b(?:hospitali[sz]ed|admitted|inpatient|ward|prison|jail|locked|detained|inmate)\b"
+    r"|лежит|лежал|госпитализ|сидит|сидел|тюрьм|заключ|лечит|лечи",
     re.IGNORECASE,
 )
 _ORG_CUE_BEFORE, _ORG_CUE_AFTER = 45, 30
@@ -897,11 +903,18 @@ def _prefixed_known_word(word: _Word) -> bool:
     )
 
 
+def _prefixed_hit(hit: _Hit) -> bool:
+    """A known name with a preposition glued on ("באילת", "بالناصرة"), not just the article."""
+    return bool(hit.stem.offset) and not hit.stem.article and hit.stem.prefix.strip("-") not in ("ال", "")
+
+
 def _name_run(msg: _Message, j: int, script: str, limit: int = 3) -> int:
     """End of the name that follows a kind word at token ``j`` (``j`` when there is none)."""
     if j >= msg.n or not msg.joined(j):
         return j
     known = msg.any_name_hit(j)
+    if known is not None and _prefixed_hit(known):
+        return j  # "במלון באילת", "مدرسة بالناصرة": where the kind is, not its name
     if known is not None:
         end = known.end
     elif msg.numeric[j]:
@@ -924,6 +937,8 @@ def _name_run(msg: _Message, j: int, script: str, limit: int = 3) -> int:
         end = j + 1
     while end < msg.n and end - j < limit and msg.joined(end):
         known = msg.any_name_hit(end)
+        if known is not None and _prefixed_hit(known):
+            break
         if known is not None:
             end = known.end
             continue
