@@ -31,6 +31,8 @@ class Settings(BaseSettings):
 
     profile: Profile = Profile.PRODUCTION
     log_level: str = "INFO"
+    # Where faust keeps its worker files (the tables live in memory and in their changelogs).
+    data_dir: str = "/tmp/care-data"  # noqa: S108 - holds no data of conversations
 
     # Kafka
     kafka_bootstrap_servers: str = "127.0.0.1:9092"

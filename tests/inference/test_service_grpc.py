@@ -304,11 +304,6 @@ async def test_one_url_with_adapters_sends_the_adapter_as_model(standin: Running
     assert steering == sorted(f"{STEERING_PREFIX}{label}." for label in choose_strategies(3))
 
 
-SERVE_FROM_ENVIRONMENT = (
-    "from care.config import Settings; from care.inference.server import run_server; run_server(Settings())"
-)
-
-
 async def _log_line(stream: asyncio.StreamReader, message: str, seen: list[str]) -> dict[str, Any]:
     while line := await stream.readline():
         seen.append(line.decode())
@@ -322,8 +317,9 @@ async def test_run_server_serves_until_sigterm(standin: RunningStandin) -> None:
     env = {**os.environ, "CARE_INFERENCE_LISTEN": "127.0.0.1:0", "CARE_BACKEND_URL": standin.url}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
-        "-c",
-        SERVE_FROM_ENVIRONMENT,
+        "-m",
+        "care.cli",
+        "inference",
         env=env,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -16,7 +16,7 @@ import grpc
 from care.config import Settings
 from care.inference.backend import BackendRegistry
 from care.inference.service import InvalidRequestError, SuggestionService
-from care.logging import configure_logging, get_logger
+from care.logging import get_logger
 from care.v1 import inference_pb2_grpc
 from care.v1.inference_pb2 import SuggestChunk, SuggestRequest, SuggestResponse
 
@@ -122,7 +122,6 @@ async def _close_after_termination(server: Any, registry: BackendRegistry) -> No
 
 def run_server(settings: Settings) -> None:
     """Serve until SIGINT or SIGTERM, then let in-flight requests finish within a grace period."""
-    configure_logging(settings.log_level)
     asyncio.run(_serve(settings))
 
 

@@ -38,7 +38,7 @@ def faust_settings(settings: Settings, stages: Sequence[str]) -> dict[str, Any]:
         "topic_replication_factor": settings.topic_replication_factor,
         "consumer_auto_offset_reset": "earliest",
         "web_enabled": False,
-        "datadir": os.environ.get("CARE_DATA_DIR", "/tmp/care-data"),  # noqa: S108 - memory store: holds no data
+        "datadir": settings.data_dir,
     }
     credentials = _credentials(settings)
     if credentials is not None:
