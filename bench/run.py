@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 # Name -> module; a new benchmark is one line here.
-BENCHMARKS = {"deid": "bench.deid"}
+BENCHMARKS = {"deid": "bench.deid", "routing": "bench.routing"}
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 

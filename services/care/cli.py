@@ -84,6 +84,20 @@ def _deid(_: argparse.Namespace) -> int:
     return 1 if batch.errors else 0
 
 
+def _route(_: argparse.Namespace) -> int:
+    from care.router.batch import BatchRouter
+    from care.router.setup import detector_from_settings, policy_from_settings
+
+    settings = get_settings()
+    batch = BatchRouter(detector_from_settings(settings), policy_from_settings(settings))
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 1 if batch.errors else 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from care.demo.run import DemoOptions, run_demo
 
@@ -101,9 +115,19 @@ def _operator_errors() -> tuple[type[Exception], ...]:
     from care.broker.embedded import BrokerStartError
     from care.deid.vault import VaultError
     from care.embedded.stack import StackStartError
+    from care.router.core import RouteConfigError
+    from care.router.detect import UnknownLanguageError
     from care.topic_admin import TopicAdminError
 
-    return (TopicAdminError, BrokerStartError, StackStartError, VaultError, KafkaError)
+    return (
+        TopicAdminError,
+        BrokerStartError,
+        StackStartError,
+        VaultError,
+        KafkaError,
+        RouteConfigError,
+        UnknownLanguageError,
+    )
 
 
 OPERATOR_ERRORS = _operator_errors()
@@ -141,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deid", help="de-identify JSON lines from stdin (exports, evaluation)")
     p.set_defaults(func=_deid)
+
+    p = sub.add_parser("route", help="route JSON lines of conversations from stdin (evaluation, audits)")
+    p.set_defaults(func=_route)
 
     p = sub.add_parser("demo", help="run the whole pipeline on an embedded broker with the TGI stand-in")
     p.add_argument("--output", default=None, help="also write every published suggestion as JSON lines")

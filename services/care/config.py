@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     # Comma-separated directories of ONNX token-classification models (off when empty).
     deid_ner_model_dirs: str = ""
 
+    # Language routing: the language routes with a model on this line (comma-separated, of "he,ar"),
+    # and where other languages go: "multi" (a multilingual model) or "" (no suggestions, with a reason).
+    routes_served: str = "he,ar"
+    route_fallback: str = ""
+    # Languages the statistical detector tells apart, most frequent on the line first (ISO 639-1).
+    router_latin_languages: str = "en,fr,es,pt,de,it,ro"
+    router_cyrillic_languages: str = "ru,uk"
+
     # Inference service (gRPC)
     inference_listen: str = "0.0.0.0:50051"
     inference_target: str = "127.0.0.1:50051"
@@ -71,8 +79,10 @@ class Settings(BaseSettings):
     backend_url: str = ""
     backend_he_url: str = ""
     backend_ar_url: str = ""
+    backend_multi_url: str = ""
     backend_he_adapter: str = ""
     backend_ar_adapter: str = ""
+    backend_multi_adapter: str = ""
     backend_token: SecretStr = SecretStr("")
     backend_timeout_seconds: float = Field(default=15.0, gt=0)
 
@@ -87,15 +97,33 @@ class Settings(BaseSettings):
     broker_port: int = 9092
 
     def backend_url_for(self, route: str) -> str:
-        specific = {"he": self.backend_he_url, "ar": self.backend_ar_url}.get(route, "")
-        return specific or self.backend_url
+        specific = {"he": self.backend_he_url, "ar": self.backend_ar_url, "multi": self.backend_multi_url}
+        return specific.get(route, "") or self.backend_url
 
     def backend_adapter_for(self, route: str) -> str:
-        return {"he": self.backend_he_adapter, "ar": self.backend_ar_adapter}.get(route, "")
+        adapters = {
+            "he": self.backend_he_adapter,
+            "ar": self.backend_ar_adapter,
+            "multi": self.backend_multi_adapter,
+        }
+        return adapters.get(route, "")
+
+    @property
+    def served_routes(self) -> tuple[str, ...]:
+        return _split(self.routes_served)
+
+    @property
+    def model_routes(self) -> tuple[str, ...]:
+        """Every route a model answers on this line: the served languages and the fallback model."""
+        return (*self.served_routes, self.route_fallback) if self.route_fallback else self.served_routes
 
     @property
     def is_embedded(self) -> bool:
         return self.profile is Profile.EMBEDDED
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 @lru_cache(maxsize=1)

@@ -68,3 +68,13 @@ def test_quick_run_without_presidio(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result["presidio"] == {"status": "skipped: presidio not installed"}
     assert result["ratio_care_to_presidio"] is None
     assert "skipped: presidio not installed" in (tmp_path / "deid.quick.md").read_text(encoding="utf-8")
+
+
+def test_routing_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
+    assert main(["--quick", "--only", "routing", "--messages", "40", "--out", str(tmp_path)]) == 0
+    result: dict[str, Any] = json.loads((tmp_path / "routing.quick.json").read_text(encoding="utf-8"))
+    assert result["workload"]["messages"] == 40
+    assert set(result["per_message"]["latency_ms"]) >= LATENCY
+    assert set(result["startup_seconds"]) == {"import", "build_detector"}
+    assert sum(result["final_routes"].values()) == result["workload"]["conversations"]
+    assert (tmp_path / "routing.quick.md").read_text(encoding="utf-8").startswith("# routing benchmark")

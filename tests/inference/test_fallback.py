@@ -5,6 +5,7 @@ import pytest
 
 from care.inference.fallback import ROUTES, FallbackReply, fallback_candidates, fallback_text
 from care.inference.strategies import STRATEGIES, choose_strategies
+from care.router.core import MODEL_ROUTES
 
 HEBREW = re.compile(r"[\u0590-\u05FF]")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -16,11 +17,11 @@ def all_replies(route: str, strategy: str) -> list[str]:
     return [fallback_text(route, strategy, variant) for variant in range(REPLIES_PER_STRATEGY)]
 
 
-def test_routes_are_hebrew_and_arabic() -> None:
-    assert set(ROUTES) == {"he", "ar"}
+def test_every_model_route_has_a_bank() -> None:
+    assert set(ROUTES) == set(MODEL_ROUTES)
 
 
-@pytest.mark.parametrize("route", ["he", "ar"])
+@pytest.mark.parametrize("route", ["he", "ar", "multi"])
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_several_distinct_replies_per_strategy(route: str, strategy: str) -> None:
     replies = all_replies(route, strategy)

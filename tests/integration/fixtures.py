@@ -70,6 +70,14 @@ RUSSIAN = (
     Message(HS, "Я не знаю, с кем поговорить"),
 )
 
+# Arabic written in Latin letters and digits, with a Hebrew word: the Arabic model reads it.
+ARABIZI = (
+    Message(HS, "mar7aba, ana mish 3aref shu a3mel"),
+    Message(CO, "مرحبا، أنا هون معك."),
+    Message(HS, "sarli shahr ma nimt mni7, w bukra 3indi מבחן"),
+    Message(HS, "🙏"),
+)
+
 
 def chat_event(
     conversation_id: str,

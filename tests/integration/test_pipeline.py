@@ -15,7 +15,7 @@ from care.deid.agent import FAILED_REASON
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
-from tests.integration.fixtures import ARABIC, HEBREW, HS, PII, RUSSIAN, Message, chat_event
+from tests.integration.fixtures import ARABIC, ARABIZI, HEBREW, HS, PII, RUSSIAN, Message, chat_event
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +26,7 @@ CONVERSATIONS = {
     "it-ru-1": RUSSIAN,
     "it-he-2": HEBREW,
     "it-ar-2": ARABIC,
+    "it-az-1": ARABIZI,
 }
 
 
@@ -105,8 +106,18 @@ async def test_unsupported_language_gets_no_suggestion_with_a_reason(
         suggestion = platform.deliveries[event_id].suggestion
         assert suggestion.status == events_pb2.SUGGESTION_STATUS_NO_SUGGESTION
         assert suggestion.route == "unsupported"
-        assert suggestion.status_reason
+        assert "Russian" in suggestion.status_reason
         assert not suggestion.candidates
+
+
+async def test_arabizi_is_routed_to_the_arabic_model(
+    platform: PlatformClient, replayed: dict[str, list[str]]
+) -> None:
+    for event_id in replayed["it-az-1"]:
+        suggestion = platform.deliveries[event_id].suggestion
+        assert suggestion.route == "ar"
+        assert suggestion.status == events_pb2.SUGGESTION_STATUS_OK
+        assert all(re.search("[\u0620-\u064a]", c.text) for c in suggestion.candidates)
 
 
 def _forms(value: str) -> set[bytes]:

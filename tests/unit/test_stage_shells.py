@@ -24,10 +24,13 @@ from care.deid.vault import PlaceholderVault, new_key, parse_keys
 from care.router.agent import route_event
 from care.router.agent import state_from_proto as route_state_from_proto
 from care.router.agent import state_to_proto as route_state_to_proto
-from care.router.core import RouteState
+from care.router.core import DEFAULT_POLICY, RouteState
+from care.router.detect import MessageLanguageDetector
 from care.v1 import events_pb2, inference_pb2
 
 PHONE = "052-7000001"
+# lingua's models load once, as in a worker.
+DETECT = MessageLanguageDetector()
 
 
 def chat(
@@ -100,13 +103,13 @@ def test_route_state_round_trips_and_counselor_turns_do_not_decide_it() -> None:
     state = RouteState("ar", "ar", "Arabic script", ("ar",))
     assert route_state_from_proto(route_state_to_proto(state)) == state
     event = events_pb2.PipelineEvent(event=chat("שלום, אני כאן", role=events_pb2.ROLE_COUNSELOR))
-    assert route_event(event, state) == state
+    assert route_event(event, state, DETECT, DEFAULT_POLICY) == state
     assert event.route.name == "ar"
 
 
 def test_help_seeker_turn_decides_the_route() -> None:
     event = events_pb2.PipelineEvent(event=chat("אני לא יודעת מה לעשות"))
-    state = route_event(event, None)
+    state = route_event(event, None, DETECT, DEFAULT_POLICY)
     assert state is not None
     assert event.route.name == "he"
 

@@ -112,9 +112,8 @@ def register(app: faust.App, settings: Settings) -> None:
         if chat.type == events_pb2.CHAT_EVENT_TYPE_MESSAGE:
             if chat.role not in SPEAKERS:
                 raise StageError("missing_field", "a message has no role")
-            plan = plan_message(
-                history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed_event.route.name
-            )
+            turn = Turn(chat.event_id, SPEAKERS[chat.role], chat.text)
+            plan = plan_message(history, turn, routed_event.route.name, routed_event.route.reason)
         elif chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
             plan = plan_end(history)
         else:

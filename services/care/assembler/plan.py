@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from care.assembler.history import History, Speaker, Turn, append_once
+from care.router.core import MODEL_ROUTES
 
-SUPPORTED_ROUTES = frozenset({"he", "ar"})
+UNSERVED_REASON = "the conversation's language is not served by a model on this line"
 
 
 class Action(StrEnum):
@@ -23,7 +24,7 @@ class Plan:
     reason: str = ""
 
 
-def plan_message(history: History, turn: Turn, route: str) -> Plan:
+def plan_message(history: History, turn: Turn, route: str, route_reason: str = "") -> Plan:
     """A redelivered help-seeker message is not appended twice but is answered again: its first
     suggestion may not have been published before the redelivery, and the repeat carries the same
     suggestion id, which consumers drop."""
@@ -31,12 +32,9 @@ def plan_message(history: History, turn: Turn, route: str) -> Plan:
     updated = History(updated.turns, route or updated.route, updated.ended)
     if turn.speaker is not Speaker.HELP_SEEKER:
         return Plan(updated, Action.NOTHING)
-    if route not in SUPPORTED_ROUTES:
-        return Plan(
-            updated,
-            Action.NO_SUGGESTION,
-            "No suggestions: the conversation's language is not served by a model on this line.",
-        )
+    if route not in MODEL_ROUTES:
+        # The router's reason names the language; it never quotes the help-seeker.
+        return Plan(updated, Action.NO_SUGGESTION, f"No suggestions: {route_reason or UNSERVED_REASON}.")
     return Plan(updated, Action.SUGGEST)
 
 

@@ -30,8 +30,6 @@ from care.inference.strategies import ChatMessage
 # adapter, and anything else (TGI ignores it) stands for the base model.
 BASE_MODEL = "tgi"
 
-ROUTES: tuple[str, ...] = ("he", "ar")
-
 KINDS: tuple[str, ...] = (
     "overloaded",
     "unavailable",
@@ -193,7 +191,7 @@ class BackendRegistry:
                     timeout_seconds=settings.backend_timeout_seconds,
                 )
             )
-            for route in ROUTES
+            for route in settings.model_routes
             if settings.backend_url_for(route)
         ]
         return cls(backends)

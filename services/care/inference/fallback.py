@@ -101,7 +101,52 @@ _AR: Mapping[str, tuple[str, ...]] = {
     ),
 }
 
-_BANK: Mapping[str, Mapping[str, tuple[str, ...]]] = {"he": _HE, "ar": _AR}
+# The multilingual route serves languages the counselor may not read well; English is the lingua
+# franca they are most likely to share with the help-seeker.
+_MULTI: Mapping[str, tuple[str, ...]] = {
+    "Reflection of feelings": (
+        "That sounds really painful, and it seems to feel especially heavy right now.",
+        "It sounds like a lot is overwhelming you at once, and that is truly exhausting.",
+        "It sounds like there is a lot of sadness and loneliness right now. I am here with you.",
+    ),
+    "Question": (
+        "What is the hardest part for you right now?",
+        "Could you tell me a little more about what happened?",
+        "How does it feel right now, as we are talking?",
+    ),
+    "Affirmation and Reassurance": (
+        "It is good that you reached out and talked about this. That takes courage.",
+        "I am here with you, and we can go through this together, one step at a time.",
+        "Your feelings make complete sense, and you deserve support.",
+    ),
+    "Restatement or Paraphrasing": (
+        "If I understand correctly, a lot has piled up lately, and now it feels like too much.",
+        "So it feels like there is no one to talk to about what you are going through.",
+        "It sounds like this has been going on for a while, with hardly a moment of rest.",
+    ),
+    "Providing Suggestions": (
+        "Maybe we could take a few slow breaths together before we go on?",
+        "Perhaps we could think together about someone close you could share this with.",
+        "Sometimes it helps to write the thoughts down, just to give them a place outside your head.",
+    ),
+    "Information": (
+        "Many people have feelings like these in stressful times, and there is nothing wrong with that.",
+        "This chat is open, and you can take your time and write at your own pace.",
+        "Many people find that talking about what weighs on them eases it a little, even if not at once.",
+    ),
+    "Self-disclosure": (
+        "What you wrote touches me, and it matters to me to be here with you now.",
+        "I would find a situation like this hard too. It really is not simple.",
+        "Reading what you wrote, I can feel how heavy this is.",
+    ),
+    "Others": (
+        "I am here, and you can keep writing at whatever pace suits you.",
+        "Thank you for sharing this with me. I am reading every word.",
+        "There is no need to find the exact words. Whatever you write here is okay.",
+    ),
+}
+
+_BANK: Mapping[str, Mapping[str, tuple[str, ...]]] = {"he": _HE, "ar": _AR, "multi": _MULTI}
 
 ROUTES: tuple[str, ...] = tuple(_BANK)
 

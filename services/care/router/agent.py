@@ -9,7 +9,9 @@ import faust
 
 from care import topics
 from care.config import Settings
-from care.router.core import RouteState, decide_route
+from care.router.core import RoutePolicy, RouteState, decide_route
+from care.router.detect import MessageLanguageDetector
+from care.router.setup import detector_from_settings, policy_from_settings
 from care.streaming.codec import decode
 from care.v1 import events_pb2, state_pb2
 from care.worker.app import raw_table, raw_topic
@@ -31,11 +33,16 @@ def state_to_proto(state: RouteState) -> bytes:
     ).SerializeToString()
 
 
-def route_event(event: events_pb2.PipelineEvent, state: RouteState | None) -> RouteState | None:
+def route_event(
+    event: events_pb2.PipelineEvent,
+    state: RouteState | None,
+    detect: MessageLanguageDetector,
+    policy: RoutePolicy,
+) -> RouteState | None:
     """The route is decided by what the help-seeker writes; other events carry the current one."""
     chat = event.event
     if chat.type == events_pb2.CHAT_EVENT_TYPE_MESSAGE and chat.role == events_pb2.ROLE_HELP_SEEKER:
-        state = decide_route(state, chat.text)
+        state = decide_route(state, detect(chat.text), policy)
     if state is not None:
         event.route.name = state.route
         event.route.language = state.language
@@ -49,6 +56,9 @@ def register(app: faust.App, settings: Settings) -> None:
     routed = raw_topic(app, topics.CHAT_ROUTED, partitions)
     deadletter = raw_topic(app, topics.DEADLETTER, partitions)
     routes = raw_table(app, "router-routes", topics.ROUTES_CHANGELOG, partitions)
+    # Built before the worker joins its group: lingua's models take about a second to load.
+    detect = detector_from_settings(settings)
+    policy = policy_from_settings(settings)
 
     async def handle(event: Any) -> None:
         started = time.perf_counter()
@@ -56,7 +66,7 @@ def register(app: faust.App, settings: Settings) -> None:
         conversation_id = pipeline_event.event.conversation_id
         key = conversation_id.encode("utf-8")
         previous = state_from_proto(routes.get(key))
-        state = route_event(pipeline_event, previous)
+        state = route_event(pipeline_event, previous, detect, policy)
         if pipeline_event.event.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
             routes.pop(key, None)
         elif state is not None and state != previous:

@@ -101,6 +101,10 @@ _HEBREW = re.compile(r"[\u0590-\u05FF]")
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 
 
+def has_route_script(text: str) -> bool:
+    return bool(_HEBREW.search(text) or _ARABIC.search(text))
+
+
 def detect_language(text: str) -> Language:
     """Hebrew or Arabic by letter count; ties (including no letters of either script) go to Hebrew."""
     hebrew = len(_HEBREW.findall(text))

@@ -44,7 +44,7 @@ from prometheus_client.metrics_core import GaugeMetricFamily, Metric, UnknownMet
 
 from care.logging import configure_logging, get_logger
 from care.standin.faults import FaultMode, FaultPlan, FaultPlanError, decide
-from care.standin.phrases import detect_language, pick_phrase, strategy_from_text
+from care.standin.phrases import detect_language, has_route_script, pick_phrase, strategy_from_text
 
 log = get_logger(__name__)
 
@@ -963,9 +963,13 @@ async def handle_chat_completions(request: web.Request) -> web.StreamResponse:
         "system_fingerprint": SYSTEM_FINGERPRINT,
     }
 
+    # A per-language model answers in its language whatever the help-seeker typed (Arabizi, a
+    # Hebrew word); the route's system prompt says which one this request stands for.
+    language_text = systems if has_route_script(systems) else (users[-1] if users else "")
+
     def make() -> _Generation:
         return _generate(
-            language_text=users[-1] if users else "",
+            language_text=language_text,
             steering_text=systems,
             seed_text=_dumps(chat.messages),
             params=chat.params,
