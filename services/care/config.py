@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,19 @@ class Settings(BaseSettings):
     num_candidates: int = Field(default=3, ge=1, le=8)
     max_new_tokens: int = Field(default=160, ge=1)
     temperature: float = Field(default=0.7, ge=0)
+    # How long a counselor may wait for a suggestion, from the assembler's request to the answer;
+    # past it, the candidates come from the fallback bank.
+    suggestion_deadline_seconds: float = Field(default=8.0, gt=0)
+    # Stream partial suggestions to care.suggestions (complete=false), at most one per interval.
+    stream_partials: bool = False
+    partial_interval_seconds: float = Field(default=0.25, gt=0)
+
+    # Prompts: the system prompt of each route is "<route>.txt" in this directory (packaged
+    # defaults when empty); the context window is the model server's max_total_tokens.
+    system_prompt_dir: str = ""
+    context_tokens: int = Field(default=4096, ge=256)
+    context_opening_turns: int = Field(default=2, ge=0)
+    context_block_fraction: float = Field(default=1 / 3, gt=0, lt=1)
 
     # Model backends, per language: a base URL each, or one URL plus LoRA adapter ids.
     backend_url: str = ""
@@ -85,6 +99,26 @@ class Settings(BaseSettings):
     backend_multi_adapter: str = ""
     backend_token: SecretStr = SecretStr("")
     backend_timeout_seconds: float = Field(default=15.0, gt=0)
+    # "tgi" (text-generation-inference) or "openai" (vLLM, SGLang: any OpenAI-compatible server).
+    backend_api: Literal["tgi", "openai"] = "tgi"
+    # "chat": chat completions, the server applies the chat template; "text": raw text generation
+    # with the template rendered here from the model directory's tokenizer_config.json.
+    prompt_mode: Literal["chat", "text"] = "chat"
+    # Mounted model directories (tokenizer.json, tokenizer_config.json) per route; empty = estimate.
+    backend_model_dir: str = ""
+    backend_he_model_dir: str = ""
+    backend_ar_model_dir: str = ""
+    backend_multi_model_dir: str = ""
+    # Refuse to start when a configured LoRA adapter is not served (TGI would silently use the base model).
+    backend_validate_adapters: bool = True
+    # Resilience per backend: retries on 429/503 within the deadline, a circuit breaker, a bulkhead.
+    backend_max_attempts: int = Field(default=3, ge=1)
+    backend_retry_base_delay_seconds: float = Field(default=0.1, ge=0)
+    backend_retry_max_delay_seconds: float = Field(default=1.0, ge=0)
+    backend_min_attempt_seconds: float = Field(default=0.25, ge=0)
+    backend_breaker_failures: int = Field(default=5, ge=1)
+    backend_breaker_open_seconds: float = Field(default=10.0, gt=0)
+    backend_max_in_flight: int = Field(default=32, ge=1)
 
     # TGI stand-in (development and tests only)
     standin_host: str = "127.0.0.1"
@@ -107,6 +141,14 @@ class Settings(BaseSettings):
             "multi": self.backend_multi_adapter,
         }
         return adapters.get(route, "")
+
+    def model_dir_for(self, route: str) -> str:
+        specific = {
+            "he": self.backend_he_model_dir,
+            "ar": self.backend_ar_model_dir,
+            "multi": self.backend_multi_model_dir,
+        }
+        return specific.get(route, "") or self.backend_model_dir
 
     @property
     def served_routes(self) -> tuple[str, ...]:

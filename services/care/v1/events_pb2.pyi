@@ -168,7 +168,7 @@ class Candidate(_message.Message):
     def __init__(self, index: _Optional[int] = ..., text: _Optional[str] = ..., strategy: _Optional[str] = ..., source: _Optional[str] = ..., generated_tokens: _Optional[int] = ...) -> None: ...
 
 class Suggestion(_message.Message):
-    __slots__ = ("suggestion_id", "conversation_id", "event_id", "candidates", "route", "model", "status", "status_reason", "timings", "created_at", "complete", "history_turns", "event_sent_at")
+    __slots__ = ("suggestion_id", "conversation_id", "event_id", "candidates", "route", "model", "status", "status_reason", "timings", "created_at", "complete", "history_turns", "event_sent_at", "prompt_tokens", "prefix_tokens", "elided_turns")
     SUGGESTION_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -182,6 +182,9 @@ class Suggestion(_message.Message):
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     HISTORY_TURNS_FIELD_NUMBER: _ClassVar[int]
     EVENT_SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    ELIDED_TURNS_FIELD_NUMBER: _ClassVar[int]
     suggestion_id: str
     conversation_id: str
     event_id: str
@@ -195,7 +198,10 @@ class Suggestion(_message.Message):
     complete: bool
     history_turns: int
     event_sent_at: _timestamp_pb2.Timestamp
-    def __init__(self, suggestion_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., event_id: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ..., route: _Optional[str] = ..., model: _Optional[str] = ..., status: _Optional[_Union[SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., timings: _Optional[_Union[StageTimings, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete: _Optional[bool] = ..., history_turns: _Optional[int] = ..., event_sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    prompt_tokens: int
+    prefix_tokens: int
+    elided_turns: int
+    def __init__(self, suggestion_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., event_id: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ..., route: _Optional[str] = ..., model: _Optional[str] = ..., status: _Optional[_Union[SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., timings: _Optional[_Union[StageTimings, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete: _Optional[bool] = ..., history_turns: _Optional[int] = ..., event_sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prompt_tokens: _Optional[int] = ..., prefix_tokens: _Optional[int] = ..., elided_turns: _Optional[int] = ...) -> None: ...
 
 class CounselorFeedback(_message.Message):
     __slots__ = ("feedback_id", "suggestion_id", "conversation_id", "candidate_index", "action", "final_text", "counselor_id", "at")

@@ -16,20 +16,22 @@ class PromptMessage(_message.Message):
     def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class SuggestRequest(_message.Message):
-    __slots__ = ("request_id", "conversation_id", "route", "messages", "num_candidates", "max_new_tokens")
+    __slots__ = ("request_id", "conversation_id", "route", "messages", "num_candidates", "max_new_tokens", "prompt_tokens")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     NUM_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     MAX_NEW_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     conversation_id: str
     route: str
     messages: _containers.RepeatedCompositeFieldContainer[PromptMessage]
     num_candidates: int
     max_new_tokens: int
-    def __init__(self, request_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., route: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[PromptMessage, _Mapping]]] = ..., num_candidates: _Optional[int] = ..., max_new_tokens: _Optional[int] = ...) -> None: ...
+    prompt_tokens: int
+    def __init__(self, request_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., route: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[PromptMessage, _Mapping]]] = ..., num_candidates: _Optional[int] = ..., max_new_tokens: _Optional[int] = ..., prompt_tokens: _Optional[int] = ...) -> None: ...
 
 class SuggestResponse(_message.Message):
     __slots__ = ("candidates", "status", "status_reason", "model", "time_to_first_token_ms", "total_ms")

@@ -30,24 +30,38 @@ class PlaceholderMap(_message.Message):
     def __init__(self, values: _Optional[_Mapping[str, str]] = ..., next_index: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class HistoryTurn(_message.Message):
-    __slots__ = ("event_id", "role", "text")
+    __slots__ = ("event_id", "role", "text", "tokens")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    TOKENS_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     role: _events_pb2.Role
     text: str
-    def __init__(self, event_id: _Optional[str] = ..., role: _Optional[_Union[_events_pb2.Role, str]] = ..., text: _Optional[str] = ...) -> None: ...
+    tokens: int
+    def __init__(self, event_id: _Optional[str] = ..., role: _Optional[_Union[_events_pb2.Role, str]] = ..., text: _Optional[str] = ..., tokens: _Optional[int] = ...) -> None: ...
 
 class ConversationHistory(_message.Message):
-    __slots__ = ("turns", "route", "ended")
+    __slots__ = ("turns", "route", "ended", "window_cut", "window_opening", "token_fingerprint", "prompt_turns", "prompt_cut", "prompt_opening")
     TURNS_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
     ENDED_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_CUT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_OPENING_FIELD_NUMBER: _ClassVar[int]
+    TOKEN_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TURNS_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_CUT_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_OPENING_FIELD_NUMBER: _ClassVar[int]
     turns: _containers.RepeatedCompositeFieldContainer[HistoryTurn]
     route: str
     ended: bool
-    def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ...) -> None: ...
+    window_cut: int
+    window_opening: int
+    token_fingerprint: str
+    prompt_turns: int
+    prompt_cut: int
+    prompt_opening: int
+    def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ..., window_cut: _Optional[int] = ..., window_opening: _Optional[int] = ..., token_fingerprint: _Optional[str] = ..., prompt_turns: _Optional[int] = ..., prompt_cut: _Optional[int] = ..., prompt_opening: _Optional[int] = ...) -> None: ...
 
 class RouteState(_message.Message):
     __slots__ = ("route", "language", "reason", "recent_languages")
