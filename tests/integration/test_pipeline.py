@@ -56,6 +56,18 @@ async def replayed(platform: PlatformClient) -> dict[str, list[str]]:
     return by_conversation
 
 
+def answered(platform: PlatformClient, event_ids: list[str]) -> list[events_pb2.Suggestion]:
+    """The suggestions of a burst that were generated. A message that a newer one in the same
+    burst overtook may be SUPERSEDED (timing decides), but never the burst's last message."""
+    suggestions = [platform.deliveries[event_id].suggestion for event_id in event_ids]
+    for suggestion in suggestions[:-1]:
+        if suggestion.status == events_pb2.SUGGESTION_STATUS_SUPERSEDED:
+            assert not suggestion.candidates
+            assert suggestion.status_reason
+    assert suggestions[-1].status != events_pb2.SUGGESTION_STATUS_SUPERSEDED
+    return [s for s in suggestions if s.status != events_pb2.SUGGESTION_STATUS_SUPERSEDED]
+
+
 def suggestion_records(platform: PlatformClient) -> list[tuple[str, events_pb2.Suggestion]]:
     return [(k, events_pb2.Suggestion.FromString(v)) for k, v in platform.records[topics.SUGGESTIONS.name]]
 
@@ -76,8 +88,8 @@ async def test_hebrew_and_arabic_get_model_suggestions_in_their_language(
 ) -> None:
     scripts = {"he": re.compile(r"[\u05d0-\u05ea]"), "ar": re.compile(r"[\u0620-\u064a]")}
     for conversation_id in ("it-he-1", "it-ar-1"):
-        for event_id in replayed[conversation_id]:
-            suggestion = platform.deliveries[event_id].suggestion
+        for suggestion in answered(platform, replayed[conversation_id]):
+            event_id = suggestion.event_id
             assert suggestion.status == events_pb2.SUGGESTION_STATUS_OK
             assert suggestion.route == conversation_id[3:5]
             assert len(suggestion.candidates) == 2
@@ -86,6 +98,8 @@ async def test_hebrew_and_arabic_get_model_suggestions_in_their_language(
                 assert scripts[suggestion.route].search(candidate.text)
             assert suggestion.suggestion_id == f"{event_id}/suggestion"
             assert suggestion.timings.end_to_end_ms > 0
+            assert 0 < suggestion.prompt_tokens
+            assert suggestion.prefix_tokens < suggestion.prompt_tokens
 
 
 async def test_the_prompt_is_built_from_the_complete_history(
@@ -113,8 +127,7 @@ async def test_unsupported_language_gets_no_suggestion_with_a_reason(
 async def test_arabizi_is_routed_to_the_arabic_model(
     platform: PlatformClient, replayed: dict[str, list[str]]
 ) -> None:
-    for event_id in replayed["it-az-1"]:
-        suggestion = platform.deliveries[event_id].suggestion
+    for suggestion in answered(platform, replayed["it-az-1"]):
         assert suggestion.route == "ar"
         assert suggestion.status == events_pb2.SUGGESTION_STATUS_OK
         assert all(re.search("[\u0620-\u064a]", c.text) for c in suggestion.candidates)

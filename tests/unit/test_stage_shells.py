@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from care.assembler.agent import history_from_proto, history_to_proto
 from care.assembler.history import History, Speaker, Turn
 from care.assembler.prompt import PromptMessage
+from care.assembler.state import history_from_proto, history_to_proto
 from care.assembler.suggestion import fallback, from_response, no_suggestion, suggest_request
 from care.deid.agent import (
     FAILED_REASON,

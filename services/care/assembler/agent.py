@@ -3,57 +3,47 @@ help-seeker message, ask the inference service for suggestions built from all of
 
 Model calls run concurrently across conversations and in order within each; a routed event is
 acknowledged only once its suggestion is published, so a crash means redelivery, never loss.
+A newer message or a counselor reply supersedes a generation still running for the conversation:
+it is cancelled (the gRPC cancel reaches the model server and stops it generating) and its
+suggestion is published as SUPERSEDED.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import faust
 
 from care import topics
-from care.assembler.history import History, Speaker, Turn
-from care.assembler.plan import Action, plan_end, plan_message
-from care.assembler.prompt import build_messages, default_system_prompt
-from care.assembler.suggestion import fallback, from_response, no_suggestion, suggest_request
+from care.assembler import suggestion as suggestions
+from care.assembler.assemble import Assembly, MissingRoleError, assemble
+from care.assembler.partials import PartialCandidates
+from care.assembler.plan import Action
+from care.assembler.prompt import RoutePrompt, as_prompt_messages, load_route_prompts
+from care.assembler.state import history_from_proto, history_to_proto
 from care.config import Settings
 from care.inference.client import InferenceClient
 from care.inference.fallback import fallback_candidates
 from care.inference.strategies import choose_strategies
 from care.logging import get_logger
+from care.prompting.tokens import TokenCounter, load_token_counter
 from care.streaming.codec import decode
 from care.streaming.scheduler import ConversationScheduler
-from care.v1 import events_pb2, inference_pb2, state_pb2
+from care.v1 import events_pb2, inference_pb2
 from care.worker.app import raw_table, raw_topic
 from care.worker.shell import StageError, process_or_dead_letter, send
 
 log = get_logger(__name__)
 
 STAGE = "assembler"
-SPEAKERS = {events_pb2.ROLE_HELP_SEEKER: Speaker.HELP_SEEKER, events_pb2.ROLE_COUNSELOR: Speaker.COUNSELOR}
-ROLES = {speaker: role for role, speaker in SPEAKERS.items()}
-
-
-def history_from_proto(blob: bytes | None) -> History:
-    if not blob:
-        return History()
-    stored = state_pb2.ConversationHistory.FromString(blob)
-    turns = tuple(Turn(t.event_id, SPEAKERS[t.role], t.text) for t in stored.turns)
-    return History(turns, stored.route, stored.ended)
-
-
-def history_to_proto(history: History) -> bytes:
-    return state_pb2.ConversationHistory(
-        turns=[
-            state_pb2.HistoryTurn(event_id=t.event_id, role=ROLES[t.speaker], text=t.text)
-            for t in history.turns
-        ],
-        route=history.route,
-        ended=history.ended,
-    ).SerializeToString()
+# The gRPC deadline leaves the service time to answer with fallback replies at the suggestion deadline.
+GRPC_MARGIN_S = 1.0
+UNAVAILABLE_REASON = "The suggestion service is unavailable; showing general supportive replies."
 
 
 class LazyInferenceClient:
@@ -69,7 +59,7 @@ class LazyInferenceClient:
         return self._client
 
 
-@dataclass(frozen=True)
+@dataclass
 class PendingSuggestion:
     """A help-seeker message waiting for its suggestion; request is None when there is nothing to
     ask the model and the suggestion is a NO_SUGGESTION with the reason."""
@@ -79,10 +69,72 @@ class PendingSuggestion:
     history_turns: int
     request: inference_pb2.SuggestRequest | None
     reason: str = ""
+    assembly: Assembly | None = None
+    generation: int = 0
+    task: asyncio.Task[events_pb2.Suggestion] | None = field(default=None, repr=False)
+    superseded: bool = False
 
     @property
     def conversation_id(self) -> str:
         return self.routed_event.event.conversation_id
+
+
+class Generations:
+    """Which generation of each conversation is current, and the model call running for it.
+
+    Every new message bumps the conversation's generation; a job whose generation is no longer
+    current is superseded, whether it is still queued or already asking the model.
+    """
+
+    def __init__(self) -> None:
+        self._current: dict[str, int] = {}
+        self._running: dict[str, PendingSuggestion] = {}
+
+    def bump(self, conversation_id: str) -> int:
+        generation = self._current.get(conversation_id, 0) + 1
+        self._current[conversation_id] = generation
+        running = self._running.get(conversation_id)
+        if running is not None and running.generation < generation and running.task is not None:
+            running.superseded = True
+            running.task.cancel()
+        return generation
+
+    def current(self, conversation_id: str) -> int:
+        return self._current.get(conversation_id, 0)
+
+    def is_stale(self, pending: PendingSuggestion) -> bool:
+        return pending.generation < self.current(pending.conversation_id)
+
+    def start(self, pending: PendingSuggestion) -> None:
+        self._running[pending.conversation_id] = pending
+
+    def finish(self, pending: PendingSuggestion) -> None:
+        if self._running.get(pending.conversation_id) is pending:
+            del self._running[pending.conversation_id]
+
+    def forget(self, conversation_id: str) -> None:
+        """At the end of a conversation; a job still queued for it keeps its own generation."""
+        if conversation_id not in self._running:
+            self._current.pop(conversation_id, None)
+
+
+def token_counters(settings: Settings) -> dict[str, TokenCounter]:
+    return {
+        route: load_token_counter(settings.model_dir_for(route) or None) for route in settings.model_routes
+    }
+
+
+def route_prompts(settings: Settings) -> dict[str, RoutePrompt]:
+    """Built once at start-up: a missing system prompt or tokenizer stops the worker with the reason."""
+    return load_route_prompts(
+        settings.model_routes,
+        token_counters(settings),
+        system_prompt_dir=settings.system_prompt_dir,
+        context_tokens=settings.context_tokens,
+        max_new_tokens=settings.max_new_tokens,
+        opening_turns=settings.context_opening_turns,
+        block_fraction=settings.context_block_fraction,
+    )
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -93,9 +145,12 @@ def register(app: faust.App, settings: Settings) -> None:
     histories = raw_table(app, "assembler-history", topics.HISTORY_CHANGELOG, partitions)
     inference = LazyInferenceClient(settings.inference_target)
     scheduler = ConversationScheduler(settings.max_inference_in_flight)
+    prompts: Mapping[str, RoutePrompt] = route_prompts(settings)
+    generations = Generations()
+    grpc_timeout = settings.suggestion_deadline_seconds + GRPC_MARGIN_S
 
     @app.agent(routed, name="care.assembler")
-    async def assemble(stream: Any) -> None:
+    async def assemble_stream(stream: Any) -> None:
         async for event in stream.noack().events():
             pending = await process_or_dead_letter(STAGE, event, deadletter, partial(handle, event))
             if pending is None:
@@ -109,40 +164,77 @@ def register(app: faust.App, settings: Settings) -> None:
         chat = routed_event.event
         key = chat.conversation_id.encode("utf-8")
         history = history_from_proto(histories.get(key))
-        if chat.type == events_pb2.CHAT_EVENT_TYPE_MESSAGE:
-            if chat.role not in SPEAKERS:
-                raise StageError("missing_field", "a message has no role")
-            turn = Turn(chat.event_id, SPEAKERS[chat.role], chat.text)
-            plan = plan_message(history, turn, routed_event.route.name, routed_event.route.reason)
-        elif chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
-            plan = plan_end(history)
-        else:
-            return None
-        if plan.history != history:
-            histories[key] = history_to_proto(plan.history)
-        turns = len(plan.history.turns)
-        request = None
-        if plan.action is Action.SUGGEST:
-            messages = build_messages(plan.history, default_system_prompt(routed_event.route.name))
-            request = suggest_request(
-                routed_event, messages, settings.num_candidates, settings.max_new_tokens
-            )
+        try:
+            assembly = assemble(history, routed_event, prompts)
+        except MissingRoleError as error:
+            raise StageError("missing_field", str(error)) from None
+        if assembly.history != history:
+            histories[key] = history_to_proto(assembly.history)
+        if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
+            generations.forget(chat.conversation_id)
+        generation = (
+            generations.bump(chat.conversation_id)
+            if assembly.supersedes
+            else generations.current(chat.conversation_id)
+        )
         routed_event.timings.assemble_ms = (time.perf_counter() - started) * 1000
-        if plan.action is Action.NOTHING:
+        if assembly.action is Action.NOTHING:
             return None
-        return PendingSuggestion(event, routed_event, turns, request, plan.reason)
+        request = None
+        if assembly.action is Action.SUGGEST and assembly.prompt is not None:
+            request = suggestions.suggest_request(
+                routed_event,
+                as_prompt_messages(assembly.prompt.messages),
+                settings.num_candidates,
+                settings.max_new_tokens,
+                assembly.prompt.prompt_tokens,
+            )
+        turns = len(assembly.history.turns)
+        return PendingSuggestion(
+            event, routed_event, turns, request, assembly.reason, assembly, generation=generation
+        )
 
     async def publish(pending: PendingSuggestion) -> None:
         if pending.request is None:
-            suggestion = no_suggestion(pending.routed_event, pending.history_turns, pending.reason)
+            suggestion = suggestions.no_suggestion(
+                pending.routed_event, pending.history_turns, pending.reason
+            )
+        elif generations.is_stale(pending):
+            suggestion = suggestions.superseded(pending.routed_event, pending.history_turns)
         else:
-            suggestion = await ask(pending, pending.request)
+            suggestion = await generate(pending, pending.request)
+        if pending.assembly is not None and pending.assembly.prompt is not None:
+            prompt = pending.assembly.prompt
+            suggestion.prompt_tokens = prompt.prompt_tokens
+            suggestion.prefix_tokens = prompt.prefix_tokens
+            suggestion.elided_turns = prompt.elided
         await send(internal, pending.conversation_id, suggestion)
         pending.event.ack()
 
+    async def generate(
+        pending: PendingSuggestion, request: inference_pb2.SuggestRequest
+    ) -> events_pb2.Suggestion:
+        pending.task = asyncio.create_task(ask(pending, request))
+        generations.start(pending)
+        try:
+            return await asyncio.shield(pending.task)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if not pending.superseded or (task is not None and task.cancelling()):
+                pending.task.cancel()
+                raise
+            return suggestions.superseded(pending.routed_event, pending.history_turns)
+        finally:
+            generations.finish(pending)
+
     async def ask(pending: PendingSuggestion, request: inference_pb2.SuggestRequest) -> events_pb2.Suggestion:
         try:
-            response = await inference.get().suggest(request, timeout=settings.inference_timeout_seconds)
+            if settings.stream_partials:
+                response = await stream(pending, request)
+            else:
+                response = await inference.get().suggest(request, timeout=grpc_timeout)
+        except asyncio.CancelledError:
+            raise
         except Exception as error:
             log.warning(
                 "inference service call failed",
@@ -153,10 +245,21 @@ def register(app: faust.App, settings: Settings) -> None:
                 events_pb2.Candidate(index=r.index, text=r.text, strategy=r.strategy, source=r.source)
                 for r in fallback_candidates(request.route, strategies)
             ]
-            return fallback(
-                pending.routed_event,
-                pending.history_turns,
-                candidates,
-                "The suggestion service is unavailable; showing general supportive replies.",
+            return suggestions.fallback(
+                pending.routed_event, pending.history_turns, candidates, UNAVAILABLE_REASON
             )
-        return from_response(pending.routed_event, pending.history_turns, response)
+        return suggestions.from_response(pending.routed_event, pending.history_turns, response)
+
+    async def stream(
+        pending: PendingSuggestion, request: inference_pb2.SuggestRequest
+    ) -> inference_pb2.SuggestResponse:
+        partials = PartialCandidates(settings.partial_interval_seconds)
+        async for chunk in inference.get().stream(request, timeout=grpc_timeout):
+            if chunk.HasField("final"):
+                return chunk.final
+            partials.add(chunk.delta)
+            now = time.monotonic()
+            if partials.due(now):
+                update = suggestions.partial(pending.routed_event, pending.history_turns, partials.take(now))
+                await send(internal, pending.conversation_id, update)
+        raise ConnectionError("the inference stream ended without a final response")

@@ -1,8 +1,13 @@
-"""A conversation's complete de-identified history, in order, safe against redelivery."""
+"""A conversation's complete de-identified history, in order, safe against redelivery.
+
+Besides the turns it carries the context-window bookkeeping (``care.prompting.window``): each
+turn's token cost, counted once when it arrives, and where the window is cut, so that budgeting a
+new turn never re-tokenises the conversation.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -16,6 +21,17 @@ class Turn:
     event_id: str
     speaker: Speaker
     text: str
+    tokens: int = 0  # 0 = not counted yet (a counted turn always costs its framing, so never 0)
+
+
+@dataclass(frozen=True)
+class PromptWindow:
+    """Which turns a model request kept: all ``turns`` of them while ``cut`` is 0, otherwise the
+    first ``opening`` and those from ``cut`` on."""
+
+    turns: int = 0
+    cut: int = 0
+    opening: int = 0
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,11 @@ class History:
     turns: tuple[Turn, ...] = ()
     route: str = ""
     ended: bool = False
+    # The window as of the newest turn, and which tokenizer and budget counted it.
+    window: PromptWindow = PromptWindow()
+    token_fingerprint: str = ""
+    # The window of the previous model request, to tell how much of its prefix the next repeats.
+    last_prompt: PromptWindow = PromptWindow()
 
     def contains(self, event_id: str) -> bool:
         # Redeliveries arrive shortly after the original, so the recent end is searched first.
@@ -33,4 +54,4 @@ def append_once(history: History, turn: Turn) -> tuple[History, bool]:
     """Append a turn unless the same event was appended before (at-least-once delivery)."""
     if history.contains(turn.event_id):
         return history, False
-    return History((*history.turns, turn), history.route, history.ended), True
+    return replace(history, turns=(*history.turns, turn)), True

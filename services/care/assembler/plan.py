@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from care.assembler.history import History, Speaker, Turn, append_once
@@ -29,7 +29,7 @@ def plan_message(history: History, turn: Turn, route: str, route_reason: str = "
     suggestion may not have been published before the redelivery, and the repeat carries the same
     suggestion id, which consumers drop."""
     updated, _ = append_once(history, turn)
-    updated = History(updated.turns, route or updated.route, updated.ended)
+    updated = replace(updated, route=route or updated.route)
     if turn.speaker is not Speaker.HELP_SEEKER:
         return Plan(updated, Action.NOTHING)
     if route not in MODEL_ROUTES:
@@ -39,4 +39,4 @@ def plan_message(history: History, turn: Turn, route: str, route_reason: str = "
 
 
 def plan_end(history: History) -> Plan:
-    return Plan(History(history.turns, history.route, True), Action.NOTHING)
+    return Plan(replace(history, ended=True), Action.NOTHING)

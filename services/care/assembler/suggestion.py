@@ -8,7 +8,11 @@ from care.v1 import events_pb2, inference_pb2
 
 
 def suggest_request(
-    event: events_pb2.PipelineEvent, messages: list[PromptMessage], num_candidates: int, max_new_tokens: int
+    event: events_pb2.PipelineEvent,
+    messages: list[PromptMessage],
+    num_candidates: int,
+    max_new_tokens: int,
+    prompt_tokens: int = 0,
 ) -> inference_pb2.SuggestRequest:
     chat = event.event
     return inference_pb2.SuggestRequest(
@@ -18,6 +22,7 @@ def suggest_request(
         messages=[inference_pb2.PromptMessage(role=m.role, content=m.content) for m in messages],
         num_candidates=num_candidates,
         max_new_tokens=max_new_tokens,
+        prompt_tokens=prompt_tokens,
     )
 
 
@@ -68,4 +73,25 @@ def fallback(
     suggestion.candidates.extend(candidates)
     suggestion.status = events_pb2.SUGGESTION_STATUS_FALLBACK
     suggestion.status_reason = reason
+    return suggestion
+
+
+SUPERSEDED_REASON = "A newer message arrived; suggestions follow for the conversation as it is now."
+
+
+def superseded(event: events_pb2.PipelineEvent, history_turns: int) -> events_pb2.Suggestion:
+    suggestion = base_suggestion(event, history_turns)
+    suggestion.status = events_pb2.SUGGESTION_STATUS_SUPERSEDED
+    suggestion.status_reason = SUPERSEDED_REASON
+    return suggestion
+
+
+def partial(
+    event: events_pb2.PipelineEvent, history_turns: int, candidates: list[events_pb2.Candidate]
+) -> events_pb2.Suggestion:
+    """Replies still being generated; the complete suggestion with the same id follows."""
+    suggestion = base_suggestion(event, history_turns)
+    suggestion.candidates.extend(candidates)
+    suggestion.status = events_pb2.SUGGESTION_STATUS_OK
+    suggestion.complete = False
     return suggestion

@@ -1,0 +1,55 @@
+"""Everything the assembler does with one routed event, with no I/O: the functional core that the
+faust shell (``agent.py``) runs and the benchmark times."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from care.assembler.history import History, Turn
+from care.assembler.plan import Action, plan_end, plan_message
+from care.assembler.prompt import BuiltPrompt, RoutePrompt, account, build_prompt
+from care.assembler.state import SPEAKERS
+from care.v1 import events_pb2
+
+NO_MODEL_REASON = "No suggestions: no model is configured for this conversation's route."
+
+
+class MissingRoleError(ValueError):
+    """A message event without a role: the shell dead-letters it."""
+
+
+@dataclass(frozen=True)
+class Assembly:
+    history: History
+    action: Action
+    reason: str = ""
+    prompt: BuiltPrompt | None = None
+    # A new message or counselor reply makes any generation still running for the conversation moot.
+    supersedes: bool = False
+
+
+def assemble(
+    history: History, routed: events_pb2.PipelineEvent, prompts: Mapping[str, RoutePrompt]
+) -> Assembly:
+    chat = routed.event
+    if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
+        return Assembly(plan_end(history).history, Action.NOTHING)
+    if chat.type != events_pb2.CHAT_EVENT_TYPE_MESSAGE:
+        return Assembly(history, Action.NOTHING)
+    if chat.role not in SPEAKERS:
+        raise MissingRoleError("a message has no role")
+    is_new = not history.contains(chat.event_id)
+    plan = plan_message(
+        history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed.route.name, routed.route.reason
+    )
+    updated = plan.history
+    route_prompt = prompts.get(updated.route)
+    if route_prompt is not None:
+        updated = account(updated, route_prompt)
+    if plan.action is not Action.SUGGEST:
+        return Assembly(updated, plan.action, plan.reason, supersedes=is_new)
+    if route_prompt is None:
+        return Assembly(updated, Action.NO_SUGGESTION, NO_MODEL_REASON, supersedes=is_new)
+    built, updated = build_prompt(updated, route_prompt)
+    return Assembly(updated, Action.SUGGEST, prompt=built, supersedes=is_new)
