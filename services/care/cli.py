@@ -109,6 +109,23 @@ def _demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(options, sys.stdout))
 
 
+def _replay(args: argparse.Namespace) -> int:
+    from care.replay.run import ReplayOptions, run_replay
+
+    options = ReplayOptions(
+        path=Path(args.file),
+        embedded=args.embedded,
+        output=Path(args.output) if args.output else None,
+        concurrency=args.concurrency,
+        timeout_seconds=args.timeout,
+        fault_mode=args.fault_mode,
+        fault_rate=args.fault_rate,
+        time_to_first_token_ms=args.ttft_ms,
+        time_per_token_ms=args.tpot_ms,
+    )
+    return asyncio.run(run_replay(options, get_settings(), sys.stdout, sys.stderr))
+
+
 def _operator_errors() -> tuple[type[Exception], ...]:
     from aiokafka.errors import KafkaError
 
@@ -174,6 +191,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ttft-ms", type=float, default=0.0, help="the stand-in's time to first token")
     p.add_argument("--tpot-ms", type=float, default=0.0, help="the stand-in's time per output token")
     p.set_defaults(func=_demo)
+
+    p = sub.add_parser(
+        "replay",
+        help="replay conversations (JSONL) through the pipeline; one JSON line per help-seeker turn",
+    )
+    p.add_argument("file", help="conversations, one JSON object per line (the evaluation sets' format)")
+    p.add_argument("--embedded", action="store_true", help="start an embedded pipeline with the stand-in")
+    p.add_argument("--output", default=None, help="write the JSON lines here instead of stdout")
+    p.add_argument("--concurrency", type=int, default=8, help="conversations replayed at once")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each suggestion")
+    p.add_argument("--fault-mode", default="none", choices=["none", "429", "503", "424", "500", "timeout"])
+    p.add_argument("--fault-rate", type=float, default=0.0, help="embedded: share of model calls that fail")
+    p.add_argument("--ttft-ms", type=float, default=0.0, help="embedded: the stand-in's time to first token")
+    p.add_argument("--tpot-ms", type=float, default=0.0, help="embedded: the stand-in's time per token")
+    p.set_defaults(func=_replay)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""`care replay`: conversations from a file through the pipeline, one JSON line per help-seeker turn."""
