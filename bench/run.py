@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 # Name -> module; a new benchmark is one line here.
-BENCHMARKS = {"deid": "bench.deid", "routing": "bench.routing"}
+BENCHMARKS = {"deid": "bench.deid", "routing": "bench.routing", "assembly": "bench.assembly"}
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 

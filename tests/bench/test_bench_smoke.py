@@ -78,3 +78,14 @@ def test_routing_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
     assert set(result["startup_seconds"]) == {"import", "build_detector"}
     assert sum(result["final_routes"].values()) == result["workload"]["conversations"]
     assert (tmp_path / "routing.quick.md").read_text(encoding="utf-8").startswith("# routing benchmark")
+
+
+def test_assembly_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
+    assert main(["--quick", "--only", "assembly", "--messages", "5", "--out", str(tmp_path)]) == 0
+    result: dict[str, Any] = json.loads((tmp_path / "assembly.quick.json").read_text(encoding="utf-8"))
+    assert set(result["per_length"]) == {"10", "100", "500"}
+    longest = result["per_length"]["500"]
+    assert longest["elided_turns"] > 0, "500 turns outgrow the context window"
+    assert longest["budget_bookkeeping"]["p50_ms"] > 0
+    assert 0.5 < result["prefix_stability"]["prefix_stability_median"] <= 1.0
+    assert (tmp_path / "assembly.quick.md").read_text(encoding="utf-8").startswith("# assembly benchmark")
