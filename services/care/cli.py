@@ -40,7 +40,7 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _standin(args: argparse.Namespace) -> int:
-    from care.standin.server import StandinConfig, run_standin
+    from care.standin.server import StandinConfig, parse_adapters, run_standin
 
     settings = get_settings()
     run_standin(
@@ -52,6 +52,10 @@ def _standin(args: argparse.Namespace) -> int:
             fault_mode=args.fault_mode,
             fault_rate=args.fault_rate,
             record_requests=args.record_requests,
+            flavour=args.flavour or settings.standin_flavour,
+            adapters=parse_adapters(
+                args.adapters if args.adapters is not None else settings.standin_adapters
+            ),
         )
     )
     return 0
@@ -168,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fault-mode", default="none", choices=["none", "429", "503", "424", "500", "timeout"])
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--record-requests", action="store_true", help="keep request bodies for privacy tests")
+    p.add_argument("--flavour", choices=["tgi", "openai"], default=None, help="TGI, or a vLLM-like server")
+    p.add_argument("--adapters", default=None, help="comma-separated LoRA adapter ids to serve")
     p.set_defaults(func=_standin)
 
     p = sub.add_parser("inference", help="run the inference gRPC service")

@@ -98,7 +98,9 @@ class Settings(BaseSettings):
     backend_ar_adapter: str = ""
     backend_multi_adapter: str = ""
     backend_token: SecretStr = SecretStr("")
-    backend_timeout_seconds: float = Field(default=15.0, gt=0)
+    # One attempt's wait for its first token (and the longest silence mid-stream): short enough that
+    # a hung replica leaves time for the fallback well inside the suggestion deadline.
+    backend_timeout_seconds: float = Field(default=4.0, gt=0)
     # "tgi" (text-generation-inference) or "openai" (vLLM, SGLang: any OpenAI-compatible server).
     backend_api: Literal["tgi", "openai"] = "tgi"
     # "chat": chat completions, the server applies the chat template; "text": raw text generation
@@ -125,6 +127,9 @@ class Settings(BaseSettings):
     standin_port: int = 8080
     standin_time_to_first_token_ms: float = Field(default=0.0, ge=0)
     standin_time_per_token_ms: float = Field(default=0.0, ge=0)
+    # "tgi", or "openai" to act as a vLLM-like server; the LoRA adapters it serves (comma-separated).
+    standin_flavour: Literal["tgi", "openai"] = "tgi"
+    standin_adapters: str = ""
 
     # Embedded broker
     broker_host: str = "127.0.0.1"

@@ -17,7 +17,19 @@ from huggingface_hub.errors import (
 from pydantic import SecretStr
 
 from care.config import Settings
-from care.inference.backend import KINDS, BackendError, BackendRegistry, TgiBackend, classify
+from care.inference.backend import (
+    KINDS,
+    BackendConfig,
+    BackendError,
+    BackendRegistry,
+    BackendSetupError,
+    ModelBackend,
+    TgiBackend,
+    classify,
+)
+from care.inference.breaker import CIRCUIT_OPEN_KIND
+from care.inference.bulkhead import QUEUE_TIMEOUT_KIND
+from care.inference.service import _REASONS, describe
 
 
 def http_error(status: int) -> HfHubHTTPError:
@@ -91,7 +103,8 @@ def test_unrelated_errors_are_not_swallowed() -> None:
 
 
 def test_kinds_are_bounded() -> None:
-    assert len(KINDS) == 8
+    assert len(KINDS) == 10
+    assert {CIRCUIT_OPEN_KIND, QUEUE_TIMEOUT_KIND} <= set(KINDS)
     with pytest.raises(ValueError, match="unknown backend error kind"):
         BackendError("anything")
 
@@ -163,5 +176,102 @@ async def test_unreachable_backend_is_a_connection_error() -> None:
         with pytest.raises(BackendError) as caught:
             await drain(backend)
         assert caught.value.kind == "connection"
+    finally:
+        await registry.aclose()
+
+
+def test_every_kind_has_a_counselor_facing_reason() -> None:
+    assert set(_REASONS) == set(KINDS)
+    assert describe(BackendError("circuit_open")) == "model backend paused after repeated failures"
+    assert describe(BackendError("queue_timeout")) == "model backend busy, no capacity in time"
+
+
+def models_backend(
+    base_url: str, answer: httpx.Response, seen: list[httpx.Request], api: str = "openai"
+) -> ModelBackend:
+    def handler(outgoing: httpx.Request) -> httpx.Response:
+        seen.append(outgoing)
+        return answer
+
+    config = BackendConfig(route="he", base_url=base_url, token="t0ken", api=api)  # type: ignore[arg-type]
+    return ModelBackend(config, http=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+
+
+VLLM_MODELS = {
+    "object": "list",
+    "data": [
+        {"id": "care/he-lora", "object": "model", "parent": "org/base"},
+        {"id": "org/base", "object": "model", "parent": None},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("base_url", "url"),
+    [
+        ("http://vllm:8000", "http://vllm:8000/v1/models"),
+        ("http://vllm:8000/", "http://vllm:8000/v1/models"),
+        ("http://vllm:8000/v1", "http://vllm:8000/v1/models"),
+    ],
+)
+async def test_models_are_listed_the_openai_way(base_url: str, url: str) -> None:
+    seen: list[httpx.Request] = []
+    backend = models_backend(base_url, httpx.Response(200, json=VLLM_MODELS), seen)
+    try:
+        assert backend.model == ""
+        assert await backend.list_models() == ("care/he-lora", "org/base")
+        # The base model is the one without a parent, wherever it is listed.
+        assert await backend.served_model() == "org/base"
+        assert backend.model == "org/base"
+    finally:
+        await backend.aclose()
+    assert [str(request.url) for request in seen] == [url]
+    assert seen[0].headers["Authorization"] == "Bearer t0ken"
+
+
+async def test_the_served_model_is_asked_once() -> None:
+    seen: list[httpx.Request] = []
+    backend = models_backend("http://vllm:8000", httpx.Response(200, json=VLLM_MODELS), seen)
+    try:
+        names = await asyncio.gather(*(backend.served_model() for _ in range(5)))
+    finally:
+        await backend.aclose()
+    assert names == ["org/base"] * 5
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind", "status"),
+    [
+        (httpx.Response(503), "unavailable", 503),
+        (httpx.Response(404), "protocol", 404),
+        (httpx.Response(200, text="not json"), "protocol", None),
+        (httpx.Response(200, json={"object": "list", "data": []}), "protocol", None),
+        (httpx.Response(200, json={"data": [{"object": "model"}]}), "protocol", None),
+        (httpx.Response(200, json=["org/base"]), "protocol", None),
+    ],
+)
+async def test_model_list_failures_are_backend_errors(
+    answer: httpx.Response, kind: str, status: int | None
+) -> None:
+    backend = models_backend("http://vllm:8000", answer, [])
+    try:
+        with pytest.raises(BackendError) as caught:
+            await backend.served_model()
+    finally:
+        await backend.aclose()
+    assert (caught.value.kind, caught.value.status) == (kind, status)
+
+
+def test_text_prompts_need_tgi() -> None:
+    with pytest.raises(BackendSetupError, match="route he: prompt mode 'text' needs the TGI API"):
+        BackendConfig(route="he", base_url="http://vllm:8000", api="openai", prompt_mode="text")
+
+
+async def test_registry_carries_the_api_and_prompt_mode() -> None:
+    registry = BackendRegistry.from_settings(Settings(backend_url="http://vllm:8000", backend_api="openai"))
+    try:
+        assert {backend.config.api for backend in registry.backends} == {"openai"}
+        assert {backend.config.prompt_mode for backend in registry.backends} == {"chat"}
     finally:
         await registry.aclose()

@@ -579,19 +579,41 @@ async def test_an_open_circuit_makes_no_call_and_no_retry() -> None:
     assert clock.sleeps == []
 
 
-async def test_retries_stop_when_the_failures_open_the_circuit() -> None:
+async def test_failures_a_retry_absorbs_never_open_the_circuit() -> None:
     clock = FakeClock()
     breaker = CircuitBreaker("he", failure_threshold=2, clock=clock)
-    script = Script(BackendError("unavailable"), BackendError("unavailable"))
+    for _ in range(5):
+        script = Script(BackendError("unavailable"))
+        result = await call_with_resilience(
+            script, deadline=Deadline(8.0, clock=clock), breaker=breaker, sleep=clock.sleep
+        )
+        assert result == "ok"
+        assert script.calls == 2
+    assert breaker.state is BreakerState.CLOSED
+    assert breaker.consecutive_failures == 0
+
+
+async def test_calls_that_exhaust_their_retries_open_the_circuit() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("he", failure_threshold=2, clock=clock)
+    for _ in range(2):
+        script = Script(*(BackendError("unavailable") for _ in range(3)))
+        with pytest.raises(BackendError):
+            await call_with_resilience(
+                script,
+                deadline=Deadline(8.0, clock=clock),
+                policy=RetryPolicy(max_attempts=3),
+                breaker=breaker,
+                sleep=clock.sleep,
+            )
+        assert script.calls == 3, "each call counts once, after its last attempt"
+    assert breaker.state is BreakerState.OPEN
+    script = Script()
     with pytest.raises(CircuitOpenError):
         await call_with_resilience(
-            script,
-            deadline=Deadline(8.0, clock=clock),
-            policy=RetryPolicy(max_attempts=5),
-            breaker=breaker,
-            sleep=clock.sleep,
+            script, deadline=Deadline(8.0, clock=clock), breaker=breaker, sleep=clock.sleep
         )
-    assert script.calls == 2
+    assert script.calls == 0
 
 
 # Bulkhead

@@ -6,7 +6,6 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,116 +16,35 @@ import pytest
 from care.config import Settings
 from care.inference.backend import BackendRegistry, TgiBackend
 from care.inference.client import InferenceClient
-from care.inference.server import start_server
 from care.inference.strategies import STEERING_PREFIX, choose_strategies
-from care.standin.phrases import PHRASES
 from care.standin.server import RunningStandin, StandinConfig, start_standin
-from care.v1.events_pb2 import (
-    SUGGESTION_STATUS_FALLBACK,
-    SUGGESTION_STATUS_NO_SUGGESTION,
-    SUGGESTION_STATUS_OK,
+from care.v1.events_pb2 import SUGGESTION_STATUS_NO_SUGGESTION, SUGGESTION_STATUS_OK
+from care.v1.inference_pb2 import SuggestRequest
+from tests.inference.support import (
+    AR_PROMPT,
+    HE_PROMPT,
+    RPC_TIMEOUT_S,
+    Control,
+    assert_fallback,
+    assert_model_reply,
+    request,
+    serving,
 )
-from care.v1.inference_pb2 import PromptMessage, SuggestRequest, SuggestResponse
 
 pytestmark = pytest.mark.integration
-
-CHAT_PATH = "/v1/chat/completions"
-RPC_TIMEOUT_S = 10.0
-HEBREW = "\u0590-\u05ff"
-ARABIC = "\u0600-\u06ff"
-
-HE_PROMPT = (
-    ("system", "You suggest replies to a counselor of a crisis chat line."),
-    ("user", "היי, אני לא יודע/ת מה לעשות עם עצמי"),
-    ("assistant", "אני כאן. מה קורה?"),
-    ("user", "הכול מרגיש כבד מדי בזמן האחרון"),
-)
-AR_PROMPT = (
-    ("user", "مرحبا، أشعر بالوحدة"),
-    ("assistant", "أنا هنا معك. ماذا يحدث؟"),
-    ("user", "لا أحد يفهمني في البيت"),
-)
-
-
-def request(route: str, prompt: Sequence[tuple[str, str]], **fields: Any) -> SuggestRequest:
-    return SuggestRequest(
-        request_id=f"req-{route}",
-        conversation_id=f"conv-{route}",
-        route=route,
-        messages=[PromptMessage(role=role, content=content) for role, content in prompt],
-        **fields,
-    )
-
-
-def in_script(text: str, script: str, other: str) -> bool:
-    return any(ord(char) in range(ord(script[0]), ord(script[-1]) + 1) for char in text) and not any(
-        ord(char) in range(ord(other[0]), ord(other[-1]) + 1) for char in text
-    )
-
-
-def assert_model_reply(response: SuggestResponse, route: str, count: int = 3) -> None:
-    assert response.status == SUGGESTION_STATUS_OK, response.status_reason
-    assert response.status_reason == ""
-    strategies = choose_strategies(count)
-    assert [c.index for c in response.candidates] == list(range(count))
-    assert [c.strategy for c in response.candidates] == strategies
-    script, other = (HEBREW, ARABIC) if route == "he" else (ARABIC, HEBREW)
-    for candidate in response.candidates:
-        assert candidate.source == "model"
-        assert candidate.generated_tokens > 0
-        assert in_script(candidate.text, script, other)
-        # The stand-in answers from a bank of phrases per strategy: steering reached it.
-        assert candidate.text in PHRASES[route][candidate.strategy]  # type: ignore[index]
-    assert response.time_to_first_token_ms > 0
-    assert response.total_ms >= response.time_to_first_token_ms
-
-
-def assert_fallback(response: SuggestResponse, route: str, reason: str, count: int = 3) -> None:
-    assert response.status == SUGGESTION_STATUS_FALLBACK
-    assert reason in response.status_reason
-    assert response.status_reason.endswith("showing fallback replies")
-    assert [c.strategy for c in response.candidates] == choose_strategies(count)
-    script, other = (HEBREW, ARABIC) if route == "he" else (ARABIC, HEBREW)
-    for candidate in response.candidates:
-        assert candidate.source == "fallback"
-        assert candidate.generated_tokens == 0
-        assert in_script(candidate.text, script, other)
 
 
 @dataclass
 class Stack:
     standin: RunningStandin
     client: InferenceClient
-    control: httpx.AsyncClient
+    control: Control
 
     async def faults(self, mode: str, rate: float = 1.0, count: int | None = None) -> None:
-        body: dict[str, Any] = {"mode": mode, "rate": rate if mode != "none" else 0.0}
-        if count is not None:
-            body["count"] = count
-        answer = await self.control.post(f"{self.standin.url}/_standin/faults", json=body)
-        answer.raise_for_status()
+        await self.control.faults(mode, rate, count)
 
     async def chat_requests(self) -> int:
-        answer = await self.control.get(f"{self.standin.url}/_standin/stats")
-        answer.raise_for_status()
-        count: int = answer.json()["requests"].get(CHAT_PATH, 0)
-        return count
-
-
-@asynccontextmanager
-async def serving(
-    settings: Settings, registry: BackendRegistry | None = None
-) -> AsyncIterator[InferenceClient]:
-    backends = registry or BackendRegistry.from_settings(settings)
-    server, port = await start_server(settings, listen="127.0.0.1:0", registry=backends)
-    client = InferenceClient(f"127.0.0.1:{port}")
-    try:
-        await client.wait_ready(RPC_TIMEOUT_S)
-        yield client
-    finally:
-        await client.close()
-        await server.stop(None)
-        await backends.aclose()
+        return await self.control.requests()
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +56,13 @@ async def standin() -> AsyncIterator[RunningStandin]:
 
 @pytest.fixture(scope="module")
 async def stack(standin: RunningStandin) -> AsyncIterator[Stack]:
-    settings = Settings(backend_url=standin.url, backend_timeout_seconds=1.0, num_candidates=3)
-    async with httpx.AsyncClient() as control, serving(settings) as client:
-        yield Stack(standin=standin, client=client, control=control)
+    # The breaker would open on the failures these tests inject on purpose; tests/inference/
+    # test_resilience_grpc.py tests it on a stack of its own.
+    settings = Settings(
+        backend_url=standin.url, backend_timeout_seconds=1.0, num_candidates=3, backend_breaker_failures=1000
+    )
+    async with httpx.AsyncClient() as http, serving(settings) as served:
+        yield Stack(standin=standin, client=served.client, control=Control(standin, http))
 
 
 @pytest.fixture
@@ -212,12 +134,13 @@ async def test_streamed_failure_ends_with_a_fallback_response(faults: Stack) -> 
 
 
 async def test_one_failed_candidate_is_replaced(faults: Stack) -> None:
-    await faults.faults("503", count=1)
+    # A generation error strikes midway through a stream, after its first token: never retried.
+    await faults.faults("424", count=1)
     response = await faults.client.suggest(request("ar", AR_PROMPT), timeout=RPC_TIMEOUT_S)
     assert response.status == SUGGESTION_STATUS_OK
     assert (
         response.status_reason
-        == "1 of 3 replies replaced by fallback replies (model backend unavailable (503))"
+        == "1 of 3 replies replaced by fallback replies (model generation failed (424))"
     )
     sources = sorted(c.source for c in response.candidates)
     assert sources == ["fallback", "model", "model"]
@@ -228,9 +151,9 @@ async def test_caller_deadline_shorter_than_the_backend_timeout_still_gets_fallb
     standin: RunningStandin, faults: Stack
 ) -> None:
     settings = Settings(backend_url=standin.url, backend_timeout_seconds=60.0)
-    async with serving(settings) as client:
+    async with serving(settings) as served:
         await faults.faults("timeout")
-        response = await client.suggest(request("he", HE_PROMPT), timeout=2.0)
+        response = await served.client.suggest(request("he", HE_PROMPT), timeout=2.0)
     assert_fallback(response, "he", "model backend timed out")
 
 
@@ -266,14 +189,16 @@ async def test_invalid_requests_are_refused_without_echoing_text(stack: Stack, b
     assert "secret" not in (caught.value.details() or "")
 
 
-async def test_one_url_with_adapters_sends_the_adapter_as_model(standin: RunningStandin) -> None:
+async def test_one_url_with_adapters_sends_the_adapter_as_model() -> None:
+    standin = await start_standin(StandinConfig(port=0, adapters=("care/he-lora", "care/ar-lora")))
     settings = Settings(
         backend_url=standin.url, backend_he_adapter="care/he-lora", backend_ar_adapter="care/ar-lora"
     )
     sent: list[dict[str, Any]] = []
 
     async def record(outgoing: httpx.Request) -> None:
-        sent.append(json.loads(outgoing.content))
+        if outgoing.url.path == "/v1/chat/completions":
+            sent.append(json.loads(outgoing.content))
 
     configured = BackendRegistry.from_settings(settings)
     await configured.aclose()
@@ -285,22 +210,50 @@ async def test_one_url_with_adapters_sends_the_adapter_as_model(standin: Running
             if backend is not None
         ]
     )
-    async with serving(settings, recording) as client:
-        he = await client.suggest(request("he", HE_PROMPT), timeout=RPC_TIMEOUT_S)
-        he_sent, sent[:] = list(sent), []
-        ar = await client.suggest(request("ar", AR_PROMPT), timeout=RPC_TIMEOUT_S)
+    try:
+        async with serving(settings, recording) as served:
+            he = await served.client.suggest(request("he", HE_PROMPT), timeout=RPC_TIMEOUT_S)
+            he_sent, sent[:] = list(sent), []
+            ar = await served.client.suggest(request("ar", AR_PROMPT), timeout=RPC_TIMEOUT_S)
+    finally:
+        await standin.stop()
 
     assert_model_reply(he, "he")
     assert_model_reply(ar, "ar")
     assert (he.model, ar.model) == ("care/he-lora", "care/ar-lora")
     assert [body["model"] for body in he_sent] == ["care/he-lora"] * 3
     assert [body["model"] for body in sent] == ["care/ar-lora"] * 3
-    steering = sorted(
-        line
-        for body in he_sent
-        for line in body["messages"][0]["content"].splitlines()
-        if STEERING_PREFIX in line
+
+
+async def test_candidates_share_the_whole_conversation_as_a_prefix(standin: RunningStandin) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def record(outgoing: httpx.Request) -> None:
+        sent.append(json.loads(outgoing.content))
+
+    settings = Settings(backend_url=standin.url)
+    configured = BackendRegistry.from_settings(settings)
+    await configured.aclose()
+    he = configured.get("he")
+    assert he is not None
+    recording = BackendRegistry(
+        [TgiBackend(he.config, http=httpx.AsyncClient(event_hooks={"request": [record]}))]
     )
+    async with serving(settings, recording) as served:
+        response = await served.client.suggest(request("he", HE_PROMPT), timeout=RPC_TIMEOUT_S)
+    assert_model_reply(response, "he")
+
+    conversation = [{"role": role, "content": content} for role, content in HE_PROMPT]
+    for body in sent:
+        # Everything up to the latest message is the request's own, unchanged; the steering line
+        # alone ends the latest message.
+        assert body["messages"][:-1] == conversation[:-1]
+        last = body["messages"][-1]
+        assert last["role"] == "user"
+        text, line = last["content"].rsplit("\n", 1)
+        assert text == conversation[-1]["content"]
+        assert line.startswith(STEERING_PREFIX)
+    steering = sorted(body["messages"][-1]["content"].rsplit("\n", 1)[1] for body in sent)
     assert steering == sorted(f"{STEERING_PREFIX}{label}." for label in choose_strategies(3))
 
 

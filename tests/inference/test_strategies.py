@@ -55,7 +55,7 @@ def test_steering_line_is_exact() -> None:
         steering_line("Lecture")
 
 
-def test_line_ends_the_existing_system_message() -> None:
+def test_line_ends_the_final_help_seeker_message() -> None:
     messages = [
         ("system", "You are a counselor."),
         ("user", "היי"),
@@ -63,45 +63,65 @@ def test_line_ends_the_existing_system_message() -> None:
         ("user", "קשה לי"),
     ]
     result = with_strategy(messages, "Reflection of feelings")
-    assert result[0] == (
-        "system",
-        "You are a counselor.\nSupport strategy for this reply: Reflection of feelings.",
-    )
-    assert result[1:] == messages[1:]
-    assert messages[0] == ("system", "You are a counselor."), "the input is left unchanged"
+    assert result[-1] == ("user", "קשה לי\nSupport strategy for this reply: Reflection of feelings.")
+    assert result[:-1] == messages[:-1]
+    assert messages[-1] == ("user", "קשה לי"), "the input is left unchanged"
 
 
-def test_system_message_is_created_when_absent() -> None:
-    messages = [("user", "مرحبا")]
+def test_candidates_share_everything_before_the_line() -> None:
+    messages = [
+        ("system", "You are a counselor."),
+        ("user", "היי"),
+        ("assistant", "שלום"),
+        ("user", "קשה לי"),
+    ]
+    prompts = {label: with_strategy(messages, label) for label in STRATEGIES}
+    for label, prompt in prompts.items():
+        # Only the label differs: the whole conversation, latest message included, comes first.
+        assert prompt[:-1] == messages[:-1]
+        assert prompt[-1] == ("user", f"קשה לי\nSupport strategy for this reply: {label}.")
+
+
+def test_next_turn_keeps_the_previous_prompt_up_to_the_line() -> None:
+    turn = [("system", "S"), ("user", "היי")]
+    first = with_strategy(turn, "Question")
+    following = with_strategy([*turn, ("assistant", "שלום"), ("user", "קשה לי")], "Question")
+    assert following[:2] == turn
+    assert first[1][1].startswith(following[1][1])
+
+
+def test_line_comes_as_its_own_message_after_a_counselor_message() -> None:
+    messages = [("user", "مرحبا"), ("assistant", "أهلاً")]
     assert with_strategy(messages, "Question") == [
-        ("system", "Support strategy for this reply: Question."),
-        ("user", "مرحبا"),
+        *messages,
+        ("user", "Support strategy for this reply: Question."),
     ]
 
 
-def test_empty_system_message_gets_only_the_line() -> None:
-    result = with_strategy([("system", ""), ("user", "x")], "Information")
-    assert result[0] == ("system", "Support strategy for this reply: Information.")
+def test_empty_final_message_gets_only_the_line() -> None:
+    result = with_strategy([("system", "S"), ("user", "")], "Information")
+    assert result[-1] == ("user", "Support strategy for this reply: Information.")
 
 
 def test_existing_steering_line_is_replaced_not_duplicated() -> None:
-    once = with_strategy([("system", "Be kind.\n"), ("user", "x")], "Question")
+    once = with_strategy([("system", "Be kind."), ("user", "x\n")], "Question")
     twice = with_strategy(once, "Self-disclosure")
-    labels = [match["label"] for match in STEERING.finditer(twice[0][1])]
+    labels = [match["label"] for match in STEERING.finditer(twice[-1][1])]
     assert labels == ["Self-disclosure"]
-    assert twice[0][1].startswith("Be kind.\n")
+    assert twice[-1][1].startswith("x\n")
+    assert twice[0] == ("system", "Be kind."), "the system prompt is never steered"
 
 
-def test_only_the_first_system_message_is_steered() -> None:
-    messages = [("system", "A"), ("user", "x"), ("system", "B")]
+def test_only_the_final_message_is_steered() -> None:
+    messages = [("system", "A"), ("user", "x"), ("assistant", "y"), ("user", "z")]
     result = with_strategy(messages, "Others")
-    assert STEERING.search(result[0][1])
-    assert result[2] == ("system", "B")
+    assert STEERING.search(result[-1][1])
+    assert not any(STEERING.search(content) for _, content in result[:-1])
 
 
 def test_every_label_round_trips_through_the_line() -> None:
     for label in STRATEGIES:
-        system = with_strategy([("user", "x")], label)[0][1]
-        match = STEERING.fullmatch(system)
+        line = with_strategy([("user", "")], label)[-1][1]
+        match = STEERING.fullmatch(line)
         assert match is not None
         assert match["label"] == label

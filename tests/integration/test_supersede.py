@@ -47,6 +47,7 @@ async def test_a_newer_message_supersedes_the_generation_in_flight(
     stack: EmbeddedStack, platform: PlatformClient, slow_model: None
 ) -> None:
     conversation_id = "it-sup-1"
+    cancelled_before = (await standin(stack, "GET", "stats"))["cancelled"]
     first = chat_event(conversation_id, 1, Message(HS, "אני לא מצליחה להירדם"))
     second = chat_event(conversation_id, 2, Message(HS, "וגם לא לאכול כבר יומיים"))
     await platform.send_chat(first)
@@ -59,6 +60,9 @@ async def test_a_newer_message_supersedes_the_generation_in_flight(
     assert old.status_reason
     assert new.status == events_pb2.SUGGESTION_STATUS_OK
     assert new.history_turns == 2, "the new generation sees both messages"
+    # The cancel reached the model server: it saw its HTTP streams closed and stopped generating.
+    stats = await standin(stack, "GET", "stats")
+    assert stats["cancelled"] > cancelled_before
 
 
 async def test_a_counselor_reply_supersedes_the_generation_in_flight(

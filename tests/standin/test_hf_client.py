@@ -356,6 +356,21 @@ async def test_the_last_steering_line_wins(client: AsyncInferenceClient) -> None
     assert chat.choices[0].message.content in PHRASES["he"]["Information"]
 
 
+@pytest.mark.parametrize("label", STRATEGIES)
+async def test_a_steering_line_ending_the_latest_message_steers(
+    client: AsyncInferenceClient, label: str
+) -> None:
+    # Where CARE puts it, so that every candidate shares the whole conversation as a prefix.
+    messages = [
+        {"role": "system", "content": "You are a counselor."},
+        *user(HEBREW),
+        {"role": "assistant", "content": "אני כאן"},
+        *user(f"{HEBREW}\nSupport strategy for this reply: {label}."),
+    ]
+    chat = await client.chat_completion(messages)
+    assert chat.choices[0].message.content in PHRASES["he"][label]
+
+
 async def test_replies_are_deterministic(client: AsyncInferenceClient) -> None:
     first = await client.chat_completion(user(HEBREW), seed=5)
     again = await client.chat_completion(user(HEBREW), seed=5)

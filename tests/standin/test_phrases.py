@@ -215,3 +215,18 @@ def test_modes() -> None:
     assert FAULT_MODES == ("none", "429", "503", "424", "500", "timeout")
     with pytest.raises(FaultPlanError):
         FaultPlan(mode="bad")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("adapter", ["care/he-lora", "care/ar-lora", "x"])
+def test_an_adapter_always_picks_another_phrase_of_the_same_strategy(
+    language: Language, adapter: str
+) -> None:
+    for strategy in (*STRATEGIES, None):
+        for seed in range(24):
+            base = pick_phrase(language, strategy, seed)
+            tuned = pick_phrase(language, strategy, seed, adapter=adapter)
+            assert tuned != base
+            assert tuned == pick_phrase(language, strategy, seed, adapter=adapter)
+            owner = next(label for label, phrases in PHRASES[language].items() if base in phrases)
+            assert tuned in PHRASES[language][owner]

@@ -41,7 +41,7 @@ class StackOptions:
     standin_time_to_first_token_ms: float = 0.0
     standin_time_per_token_ms: float = 0.0
     inference_timeout_seconds: float = 20.0
-    backend_timeout_seconds: float = 15.0
+    backend_timeout_seconds: float = 4.0
     ready_timeout_seconds: float = 90.0
     record_model_requests: bool = False  # the stand-in keeps request bodies (privacy tests)
     extra_env: dict[str, str] = field(default_factory=dict)

@@ -25,13 +25,10 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Final
 
-from care.inference.backend import KINDS, BackendError
+from care.inference.backend import BackendError
 
 CIRCUIT_OPEN: Final = "circuit_open"
-
-# Until backend.KINDS has "circuit_open", a rejection reads as the backend being unavailable, which is
-# what it means to a counselor; the type (CircuitOpenError) still tells the two apart.
-CIRCUIT_OPEN_KIND: Final = CIRCUIT_OPEN if CIRCUIT_OPEN in KINDS else "unavailable"
+CIRCUIT_OPEN_KIND: Final = CIRCUIT_OPEN
 
 HEALTH_KINDS: Final = frozenset({"overloaded", "unavailable", "server", "timeout", "connection"})
 

@@ -2,8 +2,7 @@
 
 A call waits for a slot no longer than it was told to (the time left of its suggestion's deadline);
 a call that gets none raises :class:`QueueTimeoutError`, which is a :class:`BackendError` so the
-service falls back as for any other failure (its kind is "timeout" until backend.KINDS has
-"queue_timeout"). Slots go to waiters in arrival order.
+service falls back as for any other failure (kind "queue_timeout"). Slots go to waiters in arrival order.
 
 A queue timeout says that this process is saturated, not that the backend is unhealthy, so no
 circuit breaker counts it (it is a :class:`CallRejected`).
@@ -16,14 +15,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
 
-from care.inference.backend import KINDS
 from care.inference.breaker import CallRejected
 
 QUEUE_TIMEOUT: Final = "queue_timeout"
-
-# Until backend.KINDS has "queue_timeout", waiting too long for a slot reads as a timeout, which is
-# what the counselor saw; the type (QueueTimeoutError) still tells the two apart.
-QUEUE_TIMEOUT_KIND: Final = QUEUE_TIMEOUT if QUEUE_TIMEOUT in KINDS else "timeout"
+QUEUE_TIMEOUT_KIND: Final = QUEUE_TIMEOUT
 
 
 class QueueTimeoutError(CallRejected):

@@ -22,6 +22,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
+from care.config import Settings
 from care.inference.backend import BackendError
 from care.inference.breaker import CallRejected, CircuitBreaker, CircuitOpenError
 from care.inference.bulkhead import Bulkhead, QueueTimeoutError
@@ -38,6 +39,7 @@ __all__ = [
     "RetryPolicy",
     "call_with_resilience",
     "retry_after_of",
+    "retry_policy",
     "stream_with_resilience",
 ]
 
@@ -175,6 +177,21 @@ class RetryPolicy:
 
 DEFAULT_POLICY = RetryPolicy()
 
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The policy the settings describe; each attempt is bounded by ``backend_timeout_seconds``.
+
+    Raises ValueError for settings no policy can follow (a base delay above the maximum delay).
+    """
+    return RetryPolicy(
+        max_attempts=settings.backend_max_attempts,
+        base_delay=settings.backend_retry_base_delay_seconds,
+        max_delay=settings.backend_retry_max_delay_seconds,
+        min_attempt_seconds=settings.backend_min_attempt_seconds,
+        attempt_timeout=settings.backend_timeout_seconds,
+    )
+
+
 # Jitter only spreads retries out; it needs no cryptographic randomness.
 _RNG = random.Random()  # noqa: S311
 
@@ -207,36 +224,40 @@ async def _attempts(
     """
     rng = _RNG if rng is None else rng
     retry = 0
-    while True:
-        if deadline.expired:
-            raise BackendError("timeout")
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                # Breaker first: an open circuit answers at once instead of after a wait for a slot.
-                if breaker is not None:
-                    stack.enter_context(breaker.admit())
-                if bulkhead is not None:
-                    await stack.enter_async_context(bulkhead.slot(deadline.remaining()))
-                    # The wait used the time up; an attempt now would time out and blame the backend.
-                    if deadline.expired:
-                        raise QueueTimeoutError(bulkhead.name)
-                seconds = policy.attempt_seconds(deadline)
-                try:
-                    async with asyncio.timeout(seconds):
-                        result = await attempt(seconds)
-                except TimeoutError as error:
-                    raise BackendError("timeout") from error
-                return result, stack.pop_all()
-        except BackendError as error:
-            retry += 1
-            if retry >= policy.max_attempts or not policy.is_retryable(error):
-                raise
-            wait = policy.delay(retry, rng, retry_after_of(error))
-            if wait + policy.min_attempt_seconds > deadline.remaining():
-                raise
-            if on_retry is not None:
-                on_retry(error.kind)
-            await sleep(wait)
+    async with contextlib.AsyncExitStack() as call:
+        # One breaker admission for the whole call, retries included: the breaker learns whether
+        # the backend could serve the call, so transient 429/503 that a retry absorbs never open it,
+        # while a backend that is down fails every attempt of every call and opens it quickly.
+        if breaker is not None:
+            call.enter_context(breaker.admit())
+        while True:
+            if deadline.expired:
+                raise BackendError("timeout")
+            try:
+                async with contextlib.AsyncExitStack() as stack:
+                    if bulkhead is not None:
+                        await stack.enter_async_context(bulkhead.slot(deadline.remaining()))
+                        # The wait used the time up; an attempt now would time out and blame the backend.
+                        if deadline.expired:
+                            raise QueueTimeoutError(bulkhead.name)
+                    seconds = policy.attempt_seconds(deadline)
+                    try:
+                        async with asyncio.timeout(seconds):
+                            result = await attempt(seconds)
+                    except TimeoutError as error:
+                        raise BackendError("timeout") from error
+                    await call.enter_async_context(stack.pop_all())
+                    return result, call.pop_all()
+            except BackendError as error:
+                retry += 1
+                if retry >= policy.max_attempts or not policy.is_retryable(error):
+                    raise
+                wait = policy.delay(retry, rng, retry_after_of(error))
+                if wait + policy.min_attempt_seconds > deadline.remaining():
+                    raise
+                if on_retry is not None:
+                    on_retry(error.kind)
+                await sleep(wait)
 
 
 async def call_with_resilience(

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import grpc
 
 from care.config import Settings
-from care.inference.backend import BackendRegistry
+from care.inference.adapters import validate_adapters
+from care.inference.backend import BackendRegistry, BackendSetupError
 from care.inference.service import InvalidRequestError, SuggestionService
 from care.logging import get_logger
 from care.v1 import inference_pb2_grpc
@@ -89,16 +90,40 @@ async def start_server(
     """A started ``grpc.aio.Server`` and the port it bound (``listen`` may end in ``:0``).
 
     Backends come from ``settings`` unless ``registry`` is given; a registry built here is closed
-    once the server has stopped, one passed in stays the caller's to close.
+    once the server has stopped, one passed in stays the caller's to close. With
+    ``backend_validate_adapters`` every configured adapter is checked first. Raises
+    :class:`BackendSetupError` for backends the service cannot start with (its message says why),
+    OSError when the address cannot be bound.
     """
+    running = await start_inference(settings, listen=listen, registry=registry)
+    return running.server, running.port
+
+
+class RunningInference(NamedTuple):
+    server: Any  # grpc.aio.Server
+    port: int
+    # Its breakers, bulkheads and counters per route, for metrics and tests.
+    service: SuggestionService
+
+
+async def start_inference(
+    settings: Settings, *, listen: str | None = None, registry: BackendRegistry | None = None
+) -> RunningInference:
+    """:func:`start_server`, also returning the :class:`SuggestionService` it serves."""
     address = listen or settings.inference_listen
     owned = registry is None
     backends = BackendRegistry.from_settings(settings) if registry is None else registry
+    try:
+        if settings.backend_validate_adapters:
+            await validate_adapters(backends, settings)
+        service = SuggestionService(backends, settings)
+    except BaseException:
+        if owned:
+            await backends.aclose()
+        raise
     # gRPC sets SO_REUSEPORT by default, which lets a second server silently share a busy port.
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    inference_pb2_grpc.add_InferenceServiceServicer_to_server(
-        InferenceServicer(SuggestionService(backends, settings), settings), server
-    )
+    inference_pb2_grpc.add_InferenceServiceServicer_to_server(InferenceServicer(service, settings), server)
     try:
         port: int = server.add_insecure_port(address)
     except RuntimeError:
@@ -112,7 +137,7 @@ async def start_server(
         closer = asyncio.create_task(_close_after_termination(server, backends))
         _closers.add(closer)
         closer.add_done_callback(_closers.discard)
-    return server, port
+    return RunningInference(server, port, service)
 
 
 async def _close_after_termination(server: Any, registry: BackendRegistry) -> None:
@@ -121,18 +146,33 @@ async def _close_after_termination(server: Any, registry: BackendRegistry) -> No
 
 
 def run_server(settings: Settings) -> None:
-    """Serve until SIGINT or SIGTERM, then let in-flight requests finish within a grace period."""
-    asyncio.run(_serve(settings))
+    """Serve until SIGINT or SIGTERM, then let in-flight requests finish within a grace period.
+
+    Backends it cannot start with (a bad prompt mode, model directory or adapter) are logged and
+    end the process with SystemExit(1).
+    """
+    try:
+        asyncio.run(_serve(settings))
+    except BackendSetupError as error:
+        logger.error("inference service cannot start", extra={"fields": {"reason": str(error)}})
+        raise SystemExit(1) from None
 
 
 async def _serve(settings: Settings) -> None:
     registry = BackendRegistry.from_settings(settings)
     try:
-        server, port = await start_server(settings, registry=registry)
+        server, port, _ = await start_inference(settings, registry=registry)
         host = settings.inference_listen.rsplit(":", 1)[0]
         logger.info(
             "inference service listening",
-            extra={"fields": {"address": f"{host}:{port}", "routes": list(registry.routes)}},
+            extra={
+                "fields": {
+                    "address": f"{host}:{port}",
+                    "routes": list(registry.routes),
+                    "backend_api": settings.backend_api,
+                    "prompt_mode": settings.prompt_mode,
+                }
+            },
         )
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -3,6 +3,12 @@
 The core of the inference service, with no gRPC in it: the server decodes, calls this, encodes.
 A candidate whose backend call fails is replaced from the fallback bank, so the counselor always
 gets something unless there is nothing to suggest.
+
+A suggestion has one deadline, the shorter of ``suggestion_deadline_seconds`` and the caller's time
+limit. Each candidate's stream goes through :func:`~care.inference.resilience.stream_with_resilience`:
+the backend's circuit breaker and bulkhead (one of each per route, shared by every request), then
+attempts bounded by ``backend_timeout_seconds``, retried on 429/503 before the first token while
+the deadline leaves room.
 """
 
 from __future__ import annotations
@@ -10,14 +16,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from care.config import Settings
-from care.inference.backend import BackendError, BackendRegistry, TgiBackend
+from care.inference.backend import BackendError, BackendRegistry, ModelBackend
+from care.inference.breaker import BreakerState, CircuitBreaker
+from care.inference.bulkhead import Bulkhead
 from care.inference.fallback import FALLBACK_SOURCE, fallback_text
+from care.inference.resilience import Deadline, RetryPolicy, retry_policy, stream_with_resilience
 from care.inference.strategies import MAX_CANDIDATES, ChatMessage, choose_strategies, with_strategy
 from care.logging import get_logger
 from care.v1.events_pb2 import (
@@ -44,6 +55,8 @@ _REASONS = {
     "timeout": "model backend timed out",
     "connection": "model backend unreachable",
     "protocol": "unexpected answer from the model backend",
+    "circuit_open": "model backend paused after repeated failures",
+    "queue_timeout": "model backend busy, no capacity in time",
 }
 
 _PRINTABLE_ROUTE = re.compile(r"[a-z][a-z_-]{0,15}")
@@ -55,14 +68,37 @@ class InvalidRequestError(ValueError):
     """A request the service cannot accept; the message is safe to return to the caller."""
 
 
+@dataclass
+class RouteStats:
+    """Counters of one route's backend since the service started, for metrics and tests."""
+
+    candidates: int = 0
+    # Candidates that ended with a fallback reply, by the kind of their last error.
+    failures: Counter[str] = field(default_factory=Counter)
+    # Attempts tried again, by the kind of the error that was retried.
+    retries: Counter[str] = field(default_factory=Counter)
+    # Times the circuit breaker opened.
+    breaker_opened: int = 0
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """What protects one route's backend, shared by every request."""
+
+    breaker: CircuitBreaker
+    bulkhead: Bulkhead
+    stats: RouteStats
+
+
 @dataclass(frozen=True)
 class _Plan:
     request: SuggestRequest
-    backend: TgiBackend
+    backend: ModelBackend
+    guard: _Guard
     messages: tuple[ChatMessage, ...]
     strategies: tuple[str, ...]
     max_new_tokens: int
-    timeout_s: float
+    deadline: Deadline
     variant: int
 
 
@@ -91,9 +127,49 @@ def _no_suggestion(reason: str) -> SuggestResponse:
 
 
 class SuggestionService:
-    def __init__(self, registry: BackendRegistry, settings: Settings) -> None:
+    def __init__(
+        self, registry: BackendRegistry, settings: Settings, *, policy: RetryPolicy | None = None
+    ) -> None:
+        """``policy`` replaces the retry policy of ``settings`` (:func:`retry_policy`)."""
         self._registry = registry
         self._settings = settings
+        self._policy = retry_policy(settings) if policy is None else policy
+        self._guards: dict[str, _Guard] = {}
+        for route in registry.routes:
+            self._guards[route] = _Guard(
+                breaker=CircuitBreaker(
+                    route,
+                    failure_threshold=settings.backend_breaker_failures,
+                    open_seconds=settings.backend_breaker_open_seconds,
+                    on_state_change=self._breaker_changed,
+                ),
+                bulkhead=Bulkhead(route, settings.backend_max_in_flight),
+                stats=RouteStats(),
+            )
+
+    @property
+    def stats(self) -> Mapping[str, RouteStats]:
+        """The counters of every route with a backend."""
+        return {route: guard.stats for route, guard in self._guards.items()}
+
+    def breaker(self, route: str) -> CircuitBreaker | None:
+        guard = self._guards.get(route)
+        return None if guard is None else guard.breaker
+
+    def bulkhead(self, route: str) -> Bulkhead | None:
+        guard = self._guards.get(route)
+        return None if guard is None else guard.bulkhead
+
+    def _breaker_changed(self, route: str, old: BreakerState, new: BreakerState) -> None:
+        opened = new is BreakerState.OPEN
+        if opened:
+            self._guards[route].stats.breaker_opened += 1
+        # Opening means counselors get fallback replies only; that is worth a warning.
+        logger.log(
+            logging.WARNING if opened else logging.INFO,
+            "model backend circuit changed",
+            extra={"fields": {"route": route, "from": old.value, "to": new.value}},
+        )
 
     async def suggest(self, request: SuggestRequest, *, time_limit_s: float | None = None) -> SuggestResponse:
         """Every candidate, complete. ``time_limit_s`` shortens the backend deadline to fit the caller's."""
@@ -134,51 +210,70 @@ class SuggestionService:
             if message.role not in ROLES:
                 raise InvalidRequestError(f"message {position} has an unknown role")
         backend = self._registry.get(request.route)
-        if backend is None:
+        guard = self._guards.get(request.route)
+        if backend is None or guard is None:
             shown = f" (route {request.route!r})" if _PRINTABLE_ROUTE.fullmatch(request.route) else ""
             return _no_suggestion(f"suggestions are not available for this conversation's language{shown}")
         if not any(message.role != "system" for message in request.messages):
             return _no_suggestion("no conversation messages to suggest a reply to")
-        timeout_s = self._settings.backend_timeout_seconds
+        seconds = self._settings.suggestion_deadline_seconds
         if time_limit_s is not None:
-            timeout_s = max(0.0, min(timeout_s, time_limit_s))
+            seconds = max(0.0, min(seconds, time_limit_s))
         return _Plan(
             request=request,
             backend=backend,
+            guard=guard,
             messages=tuple((message.role, message.content) for message in request.messages),
             strategies=tuple(choose_strategies(count)),
             max_new_tokens=request.max_new_tokens or self._settings.max_new_tokens,
-            timeout_s=timeout_s,
+            deadline=Deadline(seconds),
             variant=_stable_int(request.conversation_id, request.request_id),
         )
 
     async def _generate(self, plan: _Plan, sink: DeltaSink | None) -> SuggestResponse:
         started = time.perf_counter()
         first_token_at: float | None = None
+        retried: list[str] = []
+        guard = plan.guard
+
+        def on_retry(kind: str) -> None:
+            retried.append(kind)
+            guard.stats.retries[kind] += 1
 
         async def candidate(index: int, strategy: str) -> _Outcome:
             nonlocal first_token_at
             parts: list[str] = []
             count = 0
+            messages = with_strategy(plan.messages, strategy)
+            seed = _stable_int(plan.request.request_id, str(index))
+
+            def open_stream() -> AsyncGenerator[str, None]:
+                return plan.backend.stream(
+                    messages,
+                    max_new_tokens=plan.max_new_tokens,
+                    temperature=self._settings.temperature,
+                    seed=seed,
+                )
+
             try:
-                async with asyncio.timeout(plan.timeout_s):
-                    deltas = plan.backend.stream_chat(
-                        with_strategy(plan.messages, strategy),
-                        max_new_tokens=plan.max_new_tokens,
-                        temperature=self._settings.temperature,
-                        seed=_stable_int(plan.request.request_id, str(index)),
-                        adapter_id=plan.backend.config.adapter_id,
-                    )
-                    async with contextlib.aclosing(deltas):
-                        async for delta in deltas:
-                            count += 1
-                            if not delta:
-                                continue
-                            if first_token_at is None:
-                                first_token_at = time.perf_counter()
-                            parts.append(delta)
-                            if sink is not None:
-                                sink(CandidateDelta(candidate_index=index, strategy=strategy, text=delta))
+                # Backend errors must leave this block: the breaker learns the outcome from it.
+                async with stream_with_resilience(
+                    open_stream,
+                    deadline=plan.deadline,
+                    policy=self._policy,
+                    breaker=guard.breaker,
+                    bulkhead=guard.bulkhead,
+                    on_retry=on_retry,
+                ) as deltas:
+                    async for delta in deltas:
+                        count += 1
+                        if not delta:
+                            continue
+                        if first_token_at is None:
+                            first_token_at = time.perf_counter()
+                        parts.append(delta)
+                        if sink is not None:
+                            sink(CandidateDelta(candidate_index=index, strategy=strategy, text=delta))
             except TimeoutError:
                 return _Outcome(index, strategy, error=BackendError("timeout"))
             except BackendError as error:
@@ -191,11 +286,13 @@ class SuggestionService:
         outcomes = await asyncio.gather(
             *(candidate(index, strategy) for index, strategy in enumerate(plan.strategies))
         )
+        guard.stats.candidates += len(outcomes)
+        guard.stats.failures.update(outcome.error.kind for outcome in outcomes if outcome.error is not None)
         response = self._assemble(plan, outcomes)
         response.total_ms = (time.perf_counter() - started) * 1000.0
         if first_token_at is not None:
             response.time_to_first_token_ms = (first_token_at - started) * 1000.0
-        self._log(plan, response, outcomes)
+        self._log(plan, response, outcomes, retried)
         return response
 
     def _assemble(self, plan: _Plan, outcomes: Sequence[_Outcome]) -> SuggestResponse:
@@ -230,7 +327,9 @@ class SuggestionService:
             candidates=candidates, status=status, status_reason=reason, model=plan.backend.model
         )
 
-    def _log(self, plan: _Plan, response: SuggestResponse, outcomes: Sequence[_Outcome]) -> None:
+    def _log(
+        self, plan: _Plan, response: SuggestResponse, outcomes: Sequence[_Outcome], retried: Sequence[str]
+    ) -> None:
         failures = sorted({outcome.error.kind for outcome in outcomes if outcome.error is not None})
         logger.info(
             "suggestion generated",
@@ -244,6 +343,8 @@ class SuggestionService:
                     "candidates": len(response.candidates),
                     "failed": sum(outcome.error is not None for outcome in outcomes),
                     "failure_kinds": failures,
+                    "retries": len(retried),
+                    "breaker": plan.guard.breaker.state.value,
                     "time_to_first_token_ms": round(response.time_to_first_token_ms, 1),
                     "total_ms": round(response.total_ms, 1),
                 }

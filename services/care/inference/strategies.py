@@ -55,17 +55,21 @@ def steering_line(strategy: str) -> str:
 
 
 def with_strategy(messages: Sequence[ChatMessage], strategy: str) -> list[ChatMessage]:
-    """The prompt of one candidate: ``messages`` with the strategy line ending the system message.
+    """The prompt of one candidate: ``messages`` with the strategy line ending the final message.
 
-    The first system message gets the line (one is put first when there is none). A steering line
-    already there is replaced, so a prompt never asks for two strategies at once.
+    The line goes last, after the help-seeker's latest message, so that every candidate of a
+    suggestion, and the next turn's prompt, share the whole conversation before it: a model server's
+    prefix cache then reuses that prefix instead of diverging right after the system prompt. When
+    the conversation does not end with a help-seeker message, the line comes as a user message of
+    its own. A steering line already ending the final message is replaced, so a prompt never asks
+    for two strategies at once. Messages before the final one are never changed.
     """
     line = steering_line(strategy)
     result = list(messages)
-    for position, (role, content) in enumerate(result):
-        if role == "system":
-            kept = [part for part in content.splitlines() if not part.startswith(STEERING_PREFIX)]
-            body = "\n".join(kept).rstrip()
-            result[position] = (role, f"{body}\n{line}" if body else line)
-            return result
-    return [("system", line), *result]
+    if result and result[-1][0] == "user":
+        role, content = result[-1]
+        kept = [part for part in content.splitlines() if not part.startswith(STEERING_PREFIX)]
+        body = "\n".join(kept).rstrip()
+        result[-1] = (role, f"{body}\n{line}" if body else line)
+        return result
+    return [*result, ("user", line)]

@@ -9,6 +9,7 @@ Hebrew phrases use the slash form (e.g. את/ה) so they fit a texter of any gen
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Final, Literal
 
 from care.inference.strategies import STRATEGIES
@@ -135,8 +136,11 @@ def strategy_from_text(text: str) -> str | None:
     return found
 
 
-def pick_phrase(language: Language, strategy: str | None, seed: int) -> str:
+def pick_phrase(language: Language, strategy: str | None, seed: int, *, adapter: str = "") -> str:
     """A phrase of ``strategy`` (or of a strategy chosen by ``seed`` when None), chosen by ``seed``.
+
+    A LoRA ``adapter`` stands for fine-tuned weights: it picks another phrase of the same strategy,
+    always a different one from the base model's for the same seed, and always the same one.
 
     Raises KeyError for a language or strategy not in the bank.
     """
@@ -146,4 +150,7 @@ def pick_phrase(language: Language, strategy: str | None, seed: int) -> str:
         strategy = STRATEGIES[seed % len(STRATEGIES)]
         seed //= len(STRATEGIES)
     options = bank[strategy]
-    return options[seed % len(options)]
+    index = seed % len(options)
+    if adapter and len(options) > 1:
+        index = (index + 1 + zlib.crc32(adapter.encode()) % (len(options) - 1)) % len(options)
+    return options[index]

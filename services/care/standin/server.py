@@ -16,9 +16,19 @@ surprise to production:
   one-element list and, like TGI for a ``text-generation`` model, prepends the prompt to the generated
   text unless ``return_full_text`` is false.
 
+LoRA adapters (``StandinConfig.adapters``): a loaded adapter changes the reply deterministically (another
+phrase of the same strategy and language). In the ``tgi`` flavour an unknown adapter, as ``adapter_id``
+or as a chat completion's ``model``, silently yields the base model's reply, as TGI does
+(huggingface/text-generation-inference#2505). The ``openai`` flavour stands for vLLM: ``/v1/models``
+lists the base model and its adapters, a chat completion for a model it does not serve is refused
+with vLLM's 404 body, and TGI's own routes (``/generate``, ``/generate_stream``, ``POST /``, ``/info``,
+``/tokenize``) do not exist.
+
 Stand-in only: a ``503`` fault (and the matching ``/health``) and a ``timeout`` fault, both of which
 stand for a backend that is down or hung rather than for anything TGI's router says; the control
-endpoints under ``/_standin/``; the ``x-care-standin: 1`` header on every response.
+endpoints under ``/_standin/``; the ``x-care-standin: 1`` header on every response. A client that
+leaves a response early (a closed stream) is counted in ``/_standin/stats`` as ``cancelled``, and its
+generation stops there.
 """
 
 from __future__ import annotations
@@ -74,6 +84,8 @@ _FIRST_ORDINARY_ID: Final = 3  # ids below are special tokens (pad, bos, eos) in
 _CONTROL_PREFIX: Final = "/_standin/"
 
 Endpoint = Literal["generate", "stream", "compat"]
+Flavour = Literal["tgi", "openai"]
+FLAVOURS: Final[tuple[Flavour, ...]] = ("tgi", "openai")
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,15 @@ class StandinConfig:
     max_total_tokens: int = 8704
     # Keep the bodies of the last requests in memory for privacy tests (GET /_standin/requests).
     record_requests: bool = False
+    # "tgi", or "openai" for a vLLM-like OpenAI-compatible server (see the module docstring).
+    flavour: Flavour = "tgi"
+    # The LoRA adapters loaded next to the base model.
+    adapters: tuple[str, ...] = ()
+
+
+def parse_adapters(value: str) -> tuple[str, ...]:
+    """Adapter ids from a comma-separated list (the form of a command-line option or variable)."""
+    return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -105,8 +126,21 @@ class ApiError(Exception):
         self.message = message
         self.error_type = error_type
 
-    def body(self) -> dict[str, str]:
+    def body(self) -> dict[str, Any]:
         return {"error": self.message, "error_type": self.error_type}
+
+
+class OpenAiError(ApiError):
+    """An error answered with the body of vLLM's OpenAI-compatible server."""
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "object": "error",
+            "message": self.message,
+            "type": self.error_type,
+            "param": None,
+            "code": self.status,
+        }
 
 
 def _unreadable(detail: str) -> ApiError:
@@ -230,6 +264,7 @@ class _Params:
     repetition_penalty: float | None = None
     frequency_penalty: float | None = None
     truncate: int | None = None
+    adapter_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,8 +277,7 @@ class _TextRequest:
 def _parse_params(fields: _Fields | None) -> _Params:
     if fields is None:
         return _Params()
-    for key in ("adapter_id",):
-        fields.opt_str(key)
+    adapter_id = fields.opt_str("adapter_id")
     fields.flag("watermark")
     grammar = fields.opt_object("grammar")
     if grammar is not None:
@@ -265,6 +299,7 @@ def _parse_params(fields: _Fields | None) -> _Params:
         repetition_penalty=fields.opt_float("repetition_penalty"),
         frequency_penalty=fields.opt_float("frequency_penalty"),
         truncate=fields.opt_int("truncate"),
+        adapter_id=adapter_id,
     )
 
 
@@ -474,9 +509,13 @@ def _generate(
     params: _Params,
     max_new_tokens: int,
     input_length: int,
+    adapter: str = "",
 ) -> _Generation:
     phrase = pick_phrase(
-        detect_language(language_text), strategy_from_text(steering_text), _reply_seed(seed_text, params.seed)
+        detect_language(language_text),
+        strategy_from_text(steering_text),
+        _reply_seed(seed_text, params.seed),
+        adapter=adapter,
     )
     pieces = _REPLY_TOKEN.findall(phrase)
     tokens: list[_Token] = []
@@ -557,6 +596,10 @@ class _State:
         self.tokens_generated = 0
         self.stream_events = 0
         self.simulated_delay_ms = 0.0
+        # Requests whose client left before the response was complete; set while stopping, the
+        # stand-in's own cancellations are not counted.
+        self.cancelled = 0
+        self.stopping = False
         self.recorded: deque[bytes] | None = (
             deque(maxlen=RECORDED_REQUESTS) if config.record_requests else None
         )
@@ -627,6 +670,7 @@ class _State:
             "tokens_generated": self.tokens_generated,
             "stream_events": self.stream_events,
             "simulated_delay_ms": self.simulated_delay_ms,
+            "cancelled": self.cancelled,
             "in_flight": self.in_flight,
             "latency": self.latency(),
             "fault_plan": self.faults.to_json(),
@@ -639,6 +683,7 @@ class _State:
         self.tokens_generated = 0
         self.stream_events = 0
         self.simulated_delay_ms = 0.0
+        self.cancelled = 0
 
     def latency(self) -> dict[str, float]:
         return {"time_to_first_token_ms": self.ttft_ms, "time_per_token_ms": self.tpt_ms}
@@ -868,6 +913,7 @@ async def _text_generation(request: web.Request, endpoint: Endpoint) -> web.Stre
             params=params,
             max_new_tokens=admission.max_new_tokens,
             input_length=min(input_length, params.truncate or input_length),
+            adapter=_adapter(state.config, params.adapter_id),
         )
 
     if not streaming:
@@ -914,7 +960,7 @@ async def _text_generation(request: web.Request, endpoint: Endpoint) -> web.Stre
         await _stream(state, stream, admission, make, send_token, started)
         await stream.close()
     except ConnectionResetError:
-        log.debug("client left a stream early", extra={"fields": {"path": request.path}})
+        _client_left(state, request)
     return stream.response
 
 
@@ -934,6 +980,29 @@ async def handle_compat_generate(request: web.Request) -> web.StreamResponse:
 # Handlers: chat completions
 
 
+def _adapter(config: StandinConfig, adapter_id: str | None) -> str:
+    """The adapter that generates: a loaded one, else none (TGI's silent fallback to the base model)."""
+    return adapter_id if adapter_id and adapter_id in config.adapters else ""
+
+
+def _chat_adapter(config: StandinConfig, model: str | None) -> str:
+    if config.flavour == "tgi":
+        # TGI reads a chat completion's `model` as the adapter id, whatever it names.
+        return _adapter(config, model)
+    if model is None or model == config.model_id:
+        return ""
+    if model in config.adapters:
+        return model
+    raise OpenAiError(404, f"The model `{model}` does not exist.", "NotFoundError")
+
+
+def _client_left(state: _State, request: web.Request) -> None:
+    # aiohttp cancels the handler when the connection drops (handler_cancellation), or a write
+    # fails first; either way nothing more is generated for this request.
+    state.cancelled += 1
+    log.debug("client left early", extra={"fields": {"path": _endpoint_of(request)}})
+
+
 def _chat_logprobs(tokens: Iterable[_Token], top_n: int | None) -> dict[str, Any]:
     return {
         "content": [
@@ -951,9 +1020,12 @@ async def handle_chat_completions(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     started = time.perf_counter()
     chat = _parse_chat_request(await _read_json(request))
+    adapter = _chat_adapter(state.config, chat.model)
     state.tgi_requests += 1
     users = [text for role, text in chat.messages if role == "user"]
     systems = "\n".join(text for role, text in chat.messages if role == "system")
+    # The steering line may end any message (CARE puts it last); the last one in the prompt wins.
+    conversation = "\n".join(text for _, text in chat.messages)
     input_length = sum(_word_count(text) for _, text in chat.messages)
     admission = _admit(state, chat.params, input_length, streaming=chat.stream)
     envelope = {
@@ -970,11 +1042,12 @@ async def handle_chat_completions(request: web.Request) -> web.StreamResponse:
     def make() -> _Generation:
         return _generate(
             language_text=language_text,
-            steering_text=systems,
+            steering_text=conversation,
             seed_text=_dumps(chat.messages),
             params=chat.params,
             max_new_tokens=admission.max_new_tokens,
             input_length=input_length,
+            adapter=adapter,
         )
 
     def usage(result: _Generation) -> dict[str, int]:
@@ -1021,7 +1094,7 @@ async def handle_chat_completions(request: web.Request) -> web.StreamResponse:
         await stream.send_done()
         await stream.close()
     except ConnectionResetError:
-        log.debug("client left a stream early", extra={"fields": {"path": request.path}})
+        _client_left(state, request)
     return stream.response
 
 
@@ -1066,11 +1139,32 @@ async def handle_metrics(request: web.Request) -> web.Response:
 
 
 async def handle_models(request: web.Request) -> web.Response:
-    model_id = _state(request).config.model_id
+    config = _state(request).config
+    model_id = config.model_id
+    if config.flavour == "openai":
+        return _json({"object": "list", "data": _vllm_models(config)})
     model = {"id": model_id, "object": "model", "created": 0, "owned_by": model_id}
     # The OpenAPI document says ModelInfo while TGI's router answers an OpenAI-style list
     # ({"object": "list", "data": [...]}); this body satisfies both readings.
     return _json({**model, "data": [model]})
+
+
+def _vllm_models(config: StandinConfig) -> list[dict[str, Any]]:
+    # vLLM lists the served model, then each LoRA adapter with the base model as its parent.
+    def card(ident: str, root: str, parent: str | None) -> dict[str, Any]:
+        return {
+            "id": ident,
+            "object": "model",
+            "created": 0,
+            "owned_by": "vllm",
+            "root": root,
+            "parent": parent,
+            "max_model_len": config.max_total_tokens,
+            "permission": [],
+        }
+
+    base = card(config.model_id, config.model_id, None)
+    return [base, *(card(adapter, f"/adapters/{adapter}", config.model_id) for adapter in config.adapters)]
 
 
 async def handle_tokenize(request: web.Request) -> web.Response:
@@ -1164,6 +1258,8 @@ async def _access(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise
     except asyncio.CancelledError:
         status = 499  # the client went away (nginx's convention; nothing is sent)
+        if not state.stopping:
+            _client_left(state, request)
         raise
     except Exception:
         log.exception("unhandled error", extra={"fields": {"method": request.method, "path": endpoint}})
@@ -1200,17 +1296,23 @@ async def handle_get_requests(request: web.Request) -> web.Response:
 
 
 def create_app(config: StandinConfig) -> web.Application:
-    """The stand-in as an aiohttp application (raises FaultPlanError for a bad fault mode or rate)."""
+    """The stand-in as an aiohttp application.
+
+    Raises FaultPlanError for a bad fault mode or rate, ValueError for an unknown flavour.
+    """
+    if config.flavour not in FLAVOURS:
+        raise ValueError(f"flavour must be one of {', '.join(FLAVOURS)}")
     app = web.Application(middlewares=[_access], client_max_size=MAX_PAYLOAD_BYTES)
     app[STATE_KEY] = _State(config)
     app.on_response_prepare.append(_mark)
-    app.router.add_post("/", handle_compat_generate)
-    app.router.add_get("/", handle_health)
-    app.router.add_post("/generate", handle_generate)
-    app.router.add_post("/generate_stream", handle_generate_stream)
+    if config.flavour == "tgi":
+        app.router.add_post("/", handle_compat_generate)
+        app.router.add_get("/", handle_health)
+        app.router.add_post("/generate", handle_generate)
+        app.router.add_post("/generate_stream", handle_generate_stream)
+        app.router.add_post("/tokenize", handle_tokenize)
+        app.router.add_get("/info", handle_info)
     app.router.add_post("/v1/chat/completions", handle_chat_completions)
-    app.router.add_post("/tokenize", handle_tokenize)
-    app.router.add_get("/info", handle_info)
     app.router.add_get("/health", handle_health)
     app.router.add_get("/ping", handle_health)
     app.router.add_get("/metrics", handle_metrics)
@@ -1236,6 +1338,7 @@ class RunningStandin:
     async def stop(self) -> None:
         # Streams with long simulated latencies and held "timeout" requests would otherwise keep the
         # shutdown waiting for its whole grace period; their clients see the connection close.
+        self._state.stopping = True
         for task in list(self._state.handlers):
             task.cancel()
         await self._runner.cleanup()
@@ -1278,7 +1381,15 @@ async def _serve(config: StandinConfig) -> None:
     standin = await start_standin(config)
     log.info(
         "tgi stand-in listening",
-        extra={"fields": {"url": standin.url, "model_id": config.model_id, "fault_mode": config.fault_mode}},
+        extra={
+            "fields": {
+                "url": standin.url,
+                "model_id": config.model_id,
+                "flavour": config.flavour,
+                "adapters": list(config.adapters),
+                "fault_mode": config.fault_mode,
+            }
+        },
     )
     try:
         await stop.wait()
