@@ -168,7 +168,7 @@ class Candidate(_message.Message):
     def __init__(self, index: _Optional[int] = ..., text: _Optional[str] = ..., strategy: _Optional[str] = ..., source: _Optional[str] = ..., generated_tokens: _Optional[int] = ...) -> None: ...
 
 class Suggestion(_message.Message):
-    __slots__ = ("suggestion_id", "conversation_id", "event_id", "candidates", "route", "model", "status", "status_reason", "timings", "created_at", "complete", "history_turns", "event_sent_at", "prompt_tokens", "prefix_tokens", "elided_turns")
+    __slots__ = ("suggestion_id", "conversation_id", "event_id", "candidates", "route", "model", "status", "status_reason", "timings", "created_at", "complete", "history_turns", "event_sent_at", "prompt_tokens", "prefix_tokens", "elided_turns", "risk_level", "safety_blocks")
     SUGGESTION_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +185,8 @@ class Suggestion(_message.Message):
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     PREFIX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     ELIDED_TURNS_FIELD_NUMBER: _ClassVar[int]
+    RISK_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     suggestion_id: str
     conversation_id: str
     event_id: str
@@ -201,7 +203,9 @@ class Suggestion(_message.Message):
     prompt_tokens: int
     prefix_tokens: int
     elided_turns: int
-    def __init__(self, suggestion_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., event_id: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ..., route: _Optional[str] = ..., model: _Optional[str] = ..., status: _Optional[_Union[SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., timings: _Optional[_Union[StageTimings, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete: _Optional[bool] = ..., history_turns: _Optional[int] = ..., event_sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prompt_tokens: _Optional[int] = ..., prefix_tokens: _Optional[int] = ..., elided_turns: _Optional[int] = ...) -> None: ...
+    risk_level: RiskLevel
+    safety_blocks: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, suggestion_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., event_id: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ..., route: _Optional[str] = ..., model: _Optional[str] = ..., status: _Optional[_Union[SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., timings: _Optional[_Union[StageTimings, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete: _Optional[bool] = ..., history_turns: _Optional[int] = ..., event_sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prompt_tokens: _Optional[int] = ..., prefix_tokens: _Optional[int] = ..., elided_turns: _Optional[int] = ..., risk_level: _Optional[_Union[RiskLevel, str]] = ..., safety_blocks: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CounselorFeedback(_message.Message):
     __slots__ = ("feedback_id", "suggestion_id", "conversation_id", "candidate_index", "action", "final_text", "counselor_id", "at")

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from care.v1 import events_pb2 as care_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x63\x61re/v1/inference.proto\x12\x07\x63\x61re.v1\x1a\x14\x63\x61re/v1/events.proto\".\n\rPromptMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xbd\x01\n\x0eSuggestRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\r\n\x05route\x18\x03 \x01(\t\x12(\n\x08messages\x18\x04 \x03(\x0b\x32\x16.care.v1.PromptMessage\x12\x16\n\x0enum_candidates\x18\x05 \x01(\r\x12\x16\n\x0emax_new_tokens\x18\x06 \x01(\r\x12\x15\n\rprompt_tokens\x18\x07 \x01(\r\"\xbc\x01\n\x0fSuggestResponse\x12&\n\ncandidates\x18\x01 \x03(\x0b\x32\x12.care.v1.Candidate\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.care.v1.SuggestionStatus\x12\x15\n\rstatus_reason\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x1e\n\x16time_to_first_token_ms\x18\x05 \x01(\x01\x12\x10\n\x08total_ms\x18\x06 \x01(\x01\"I\n\x0e\x43\x61ndidateDelta\x12\x17\n\x0f\x63\x61ndidate_index\x18\x01 \x01(\r\x12\x10\n\x08strategy\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\"l\n\x0cSuggestChunk\x12(\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x17.care.v1.CandidateDeltaH\x00\x12)\n\x05\x66inal\x18\x02 \x01(\x0b\x32\x18.care.v1.SuggestResponseH\x00\x42\x07\n\x05\x63hunk2\x93\x01\n\x10InferenceService\x12<\n\x07Suggest\x12\x17.care.v1.SuggestRequest\x1a\x18.care.v1.SuggestResponse\x12\x41\n\rStreamSuggest\x12\x17.care.v1.SuggestRequest\x1a\x15.care.v1.SuggestChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x63\x61re/v1/inference.proto\x12\x07\x63\x61re.v1\x1a\x14\x63\x61re/v1/events.proto\".\n\rPromptMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xe5\x01\n\x0eSuggestRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63onversation_id\x18\x02 \x01(\t\x12\r\n\x05route\x18\x03 \x01(\t\x12(\n\x08messages\x18\x04 \x03(\x0b\x32\x16.care.v1.PromptMessage\x12\x16\n\x0enum_candidates\x18\x05 \x01(\r\x12\x16\n\x0emax_new_tokens\x18\x06 \x01(\r\x12\x15\n\rprompt_tokens\x18\x07 \x01(\r\x12&\n\nrisk_level\x18\x08 \x01(\x0e\x32\x12.care.v1.RiskLevel\"\xd3\x01\n\x0fSuggestResponse\x12&\n\ncandidates\x18\x01 \x03(\x0b\x32\x12.care.v1.Candidate\x12)\n\x06status\x18\x02 \x01(\x0e\x32\x19.care.v1.SuggestionStatus\x12\x15\n\rstatus_reason\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x1e\n\x16time_to_first_token_ms\x18\x05 \x01(\x01\x12\x10\n\x08total_ms\x18\x06 \x01(\x01\x12\x15\n\rsafety_blocks\x18\x07 \x03(\t\"I\n\x0e\x43\x61ndidateDelta\x12\x17\n\x0f\x63\x61ndidate_index\x18\x01 \x01(\r\x12\x10\n\x08strategy\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\"l\n\x0cSuggestChunk\x12(\n\x05\x64\x65lta\x18\x01 \x01(\x0b\x32\x17.care.v1.CandidateDeltaH\x00\x12)\n\x05\x66inal\x18\x02 \x01(\x0b\x32\x18.care.v1.SuggestResponseH\x00\x42\x07\n\x05\x63hunk2\x93\x01\n\x10InferenceService\x12<\n\x07Suggest\x12\x17.care.v1.SuggestRequest\x1a\x18.care.v1.SuggestResponse\x12\x41\n\rStreamSuggest\x12\x17.care.v1.SuggestRequest\x1a\x15.care.v1.SuggestChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,13 +35,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROMPTMESSAGE']._serialized_start=58
   _globals['_PROMPTMESSAGE']._serialized_end=104
   _globals['_SUGGESTREQUEST']._serialized_start=107
-  _globals['_SUGGESTREQUEST']._serialized_end=296
-  _globals['_SUGGESTRESPONSE']._serialized_start=299
-  _globals['_SUGGESTRESPONSE']._serialized_end=487
-  _globals['_CANDIDATEDELTA']._serialized_start=489
-  _globals['_CANDIDATEDELTA']._serialized_end=562
-  _globals['_SUGGESTCHUNK']._serialized_start=564
-  _globals['_SUGGESTCHUNK']._serialized_end=672
-  _globals['_INFERENCESERVICE']._serialized_start=675
-  _globals['_INFERENCESERVICE']._serialized_end=822
+  _globals['_SUGGESTREQUEST']._serialized_end=336
+  _globals['_SUGGESTRESPONSE']._serialized_start=339
+  _globals['_SUGGESTRESPONSE']._serialized_end=550
+  _globals['_CANDIDATEDELTA']._serialized_start=552
+  _globals['_CANDIDATEDELTA']._serialized_end=625
+  _globals['_SUGGESTCHUNK']._serialized_start=627
+  _globals['_SUGGESTCHUNK']._serialized_end=735
+  _globals['_INFERENCESERVICE']._serialized_start=738
+  _globals['_INFERENCESERVICE']._serialized_end=885
 # @@protoc_insertion_point(module_scope)

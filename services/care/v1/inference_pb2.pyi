@@ -16,7 +16,7 @@ class PromptMessage(_message.Message):
     def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class SuggestRequest(_message.Message):
-    __slots__ = ("request_id", "conversation_id", "route", "messages", "num_candidates", "max_new_tokens", "prompt_tokens")
+    __slots__ = ("request_id", "conversation_id", "route", "messages", "num_candidates", "max_new_tokens", "prompt_tokens", "risk_level")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,7 @@ class SuggestRequest(_message.Message):
     NUM_CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     MAX_NEW_TOKENS_FIELD_NUMBER: _ClassVar[int]
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    RISK_LEVEL_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     conversation_id: str
     route: str
@@ -31,23 +32,26 @@ class SuggestRequest(_message.Message):
     num_candidates: int
     max_new_tokens: int
     prompt_tokens: int
-    def __init__(self, request_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., route: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[PromptMessage, _Mapping]]] = ..., num_candidates: _Optional[int] = ..., max_new_tokens: _Optional[int] = ..., prompt_tokens: _Optional[int] = ...) -> None: ...
+    risk_level: _events_pb2.RiskLevel
+    def __init__(self, request_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., route: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[PromptMessage, _Mapping]]] = ..., num_candidates: _Optional[int] = ..., max_new_tokens: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., risk_level: _Optional[_Union[_events_pb2.RiskLevel, str]] = ...) -> None: ...
 
 class SuggestResponse(_message.Message):
-    __slots__ = ("candidates", "status", "status_reason", "model", "time_to_first_token_ms", "total_ms")
+    __slots__ = ("candidates", "status", "status_reason", "model", "time_to_first_token_ms", "total_ms", "safety_blocks")
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     STATUS_REASON_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     TIME_TO_FIRST_TOKEN_MS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_MS_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     candidates: _containers.RepeatedCompositeFieldContainer[_events_pb2.Candidate]
     status: _events_pb2.SuggestionStatus
     status_reason: str
     model: str
     time_to_first_token_ms: float
     total_ms: float
-    def __init__(self, candidates: _Optional[_Iterable[_Union[_events_pb2.Candidate, _Mapping]]] = ..., status: _Optional[_Union[_events_pb2.SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., model: _Optional[str] = ..., time_to_first_token_ms: _Optional[float] = ..., total_ms: _Optional[float] = ...) -> None: ...
+    safety_blocks: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, candidates: _Optional[_Iterable[_Union[_events_pb2.Candidate, _Mapping]]] = ..., status: _Optional[_Union[_events_pb2.SuggestionStatus, str]] = ..., status_reason: _Optional[str] = ..., model: _Optional[str] = ..., time_to_first_token_ms: _Optional[float] = ..., total_ms: _Optional[float] = ..., safety_blocks: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CandidateDelta(_message.Message):
     __slots__ = ("candidate_index", "strategy", "text")

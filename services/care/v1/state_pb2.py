@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from care.v1 import events_pb2 as care_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13\x63\x61re/v1/state.proto\x12\x07\x63\x61re.v1\x1a\x14\x63\x61re/v1/events.proto\"\xe2\x01\n\x0ePlaceholderMap\x12\x33\n\x06values\x18\x01 \x03(\x0b\x32#.care.v1.PlaceholderMap.ValuesEntry\x12:\n\nnext_index\x18\x02 \x03(\x0b\x32&.care.v1.PlaceholderMap.NextIndexEntry\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a\x30\n\x0eNextIndexEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\r:\x02\x38\x01\"Z\n\x0bHistoryTurn\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x1b\n\x04role\x18\x02 \x01(\x0e\x32\r.care.v1.Role\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0e\n\x06tokens\x18\x04 \x01(\r\"\xe1\x01\n\x13\x43onversationHistory\x12#\n\x05turns\x18\x01 \x03(\x0b\x32\x14.care.v1.HistoryTurn\x12\r\n\x05route\x18\x02 \x01(\t\x12\r\n\x05\x65nded\x18\x03 \x01(\x08\x12\x12\n\nwindow_cut\x18\x04 \x01(\r\x12\x16\n\x0ewindow_opening\x18\x05 \x01(\r\x12\x19\n\x11token_fingerprint\x18\x06 \x01(\t\x12\x14\n\x0cprompt_turns\x18\x07 \x01(\r\x12\x12\n\nprompt_cut\x18\x08 \x01(\r\x12\x16\n\x0eprompt_opening\x18\t \x01(\r\"W\n\nRouteState\x12\r\n\x05route\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x18\n\x10recent_languages\x18\x04 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13\x63\x61re/v1/state.proto\x12\x07\x63\x61re.v1\x1a\x14\x63\x61re/v1/events.proto\"\xe2\x01\n\x0ePlaceholderMap\x12\x33\n\x06values\x18\x01 \x03(\x0b\x32#.care.v1.PlaceholderMap.ValuesEntry\x12:\n\nnext_index\x18\x02 \x03(\x0b\x32&.care.v1.PlaceholderMap.NextIndexEntry\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a\x30\n\x0eNextIndexEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\r:\x02\x38\x01\"Z\n\x0bHistoryTurn\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x1b\n\x04role\x18\x02 \x01(\x0e\x32\r.care.v1.Role\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0e\n\x06tokens\x18\x04 \x01(\r\"\xb1\x02\n\x13\x43onversationHistory\x12#\n\x05turns\x18\x01 \x03(\x0b\x32\x14.care.v1.HistoryTurn\x12\r\n\x05route\x18\x02 \x01(\t\x12\r\n\x05\x65nded\x18\x03 \x01(\x08\x12\x12\n\nwindow_cut\x18\x04 \x01(\r\x12\x16\n\x0ewindow_opening\x18\x05 \x01(\r\x12\x19\n\x11token_fingerprint\x18\x06 \x01(\t\x12\x14\n\x0cprompt_turns\x18\x07 \x01(\r\x12\x12\n\nprompt_cut\x18\x08 \x01(\r\x12\x16\n\x0eprompt_opening\x18\t \x01(\r\x12$\n\x08risk_max\x18\n \x01(\x0e\x32\x12.care.v1.RiskLevel\x12(\n\x0crisk_alerted\x18\x0b \x01(\x0e\x32\x12.care.v1.RiskLevel\"W\n\nRouteState\x12\r\n\x05route\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x18\n\x10recent_languages\x18\x04 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,7 +45,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HISTORYTURN']._serialized_start=283
   _globals['_HISTORYTURN']._serialized_end=373
   _globals['_CONVERSATIONHISTORY']._serialized_start=376
-  _globals['_CONVERSATIONHISTORY']._serialized_end=601
-  _globals['_ROUTESTATE']._serialized_start=603
-  _globals['_ROUTESTATE']._serialized_end=690
+  _globals['_CONVERSATIONHISTORY']._serialized_end=681
+  _globals['_ROUTESTATE']._serialized_start=683
+  _globals['_ROUTESTATE']._serialized_end=770
 # @@protoc_insertion_point(module_scope)

@@ -42,7 +42,7 @@ class HistoryTurn(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., role: _Optional[_Union[_events_pb2.Role, str]] = ..., text: _Optional[str] = ..., tokens: _Optional[int] = ...) -> None: ...
 
 class ConversationHistory(_message.Message):
-    __slots__ = ("turns", "route", "ended", "window_cut", "window_opening", "token_fingerprint", "prompt_turns", "prompt_cut", "prompt_opening")
+    __slots__ = ("turns", "route", "ended", "window_cut", "window_opening", "token_fingerprint", "prompt_turns", "prompt_cut", "prompt_opening", "risk_max", "risk_alerted")
     TURNS_FIELD_NUMBER: _ClassVar[int]
     ROUTE_FIELD_NUMBER: _ClassVar[int]
     ENDED_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +52,8 @@ class ConversationHistory(_message.Message):
     PROMPT_TURNS_FIELD_NUMBER: _ClassVar[int]
     PROMPT_CUT_FIELD_NUMBER: _ClassVar[int]
     PROMPT_OPENING_FIELD_NUMBER: _ClassVar[int]
+    RISK_MAX_FIELD_NUMBER: _ClassVar[int]
+    RISK_ALERTED_FIELD_NUMBER: _ClassVar[int]
     turns: _containers.RepeatedCompositeFieldContainer[HistoryTurn]
     route: str
     ended: bool
@@ -61,7 +63,9 @@ class ConversationHistory(_message.Message):
     prompt_turns: int
     prompt_cut: int
     prompt_opening: int
-    def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ..., window_cut: _Optional[int] = ..., window_opening: _Optional[int] = ..., token_fingerprint: _Optional[str] = ..., prompt_turns: _Optional[int] = ..., prompt_cut: _Optional[int] = ..., prompt_opening: _Optional[int] = ...) -> None: ...
+    risk_max: _events_pb2.RiskLevel
+    risk_alerted: _events_pb2.RiskLevel
+    def __init__(self, turns: _Optional[_Iterable[_Union[HistoryTurn, _Mapping]]] = ..., route: _Optional[str] = ..., ended: _Optional[bool] = ..., window_cut: _Optional[int] = ..., window_opening: _Optional[int] = ..., token_fingerprint: _Optional[str] = ..., prompt_turns: _Optional[int] = ..., prompt_cut: _Optional[int] = ..., prompt_opening: _Optional[int] = ..., risk_max: _Optional[_Union[_events_pb2.RiskLevel, str]] = ..., risk_alerted: _Optional[_Union[_events_pb2.RiskLevel, str]] = ...) -> None: ...
 
 class RouteState(_message.Message):
     __slots__ = ("route", "language", "reason", "recent_languages")
