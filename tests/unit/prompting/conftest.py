@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
+from care.inference.strategies import STRATEGIES, steering_line
 from care.prompting.tokens import ModelTokenizer
 
 CHATML = (
@@ -58,7 +59,14 @@ SENTENCES = [
 
 # Role names and the elision marker occur in every rendered prompt; a real model's vocabulary
 # holds them as single tokens, so the training text repeats them.
-FRAMING = ["system user assistant", "[earlier messages omitted]", "You are a counselor's assistant."]
+FRAMING = [
+    "system user assistant",
+    "[earlier messages omitted]",
+    "You are a counselor's assistant.",
+    # A real model's tokenizer spells the English steering line in a few tokens; left out of
+    # training it would cost dozens of byte tokens and swamp the prefix figures.
+    *(steering_line(strategy) for strategy in STRATEGIES),
+]
 
 
 def train_tokenizer() -> Tokenizer:

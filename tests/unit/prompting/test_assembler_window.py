@@ -26,13 +26,15 @@ from care.assembler.prompt import (
 )
 from care.assembler.state import history_from_proto, history_to_proto
 from care.inference.strategies import with_strategy
-from care.prompting.stability import prefix_share
+from care.prompting.stability import common_prefix_length, prefix_share
 from care.prompting.template import ChatTemplate
 from care.prompting.tokens import EstimatingCounter, ModelTokenizer
 from care.v1 import events_pb2, inference_pb2
 from tests.unit.prompting.conftest import SENTENCES
 
 SYSTEM = "You are a crisis-line counselor's assistant."
+# The steering line ending a request, plus the chat template's end-of-turn and generation tokens.
+STEERING_TAIL_TOKENS = 32
 
 
 class CountingCounter(EstimatingCounter):
@@ -131,7 +133,10 @@ def test_prefix_figures_track_exact_token_prefixes(model_dir: Path, model_tokeni
     prompt = prompt_for(model_tokenizer, context=900, max_new=64)
     history = History()
     previous: list[int] | None = None
-    exact, reported = [], []
+    exact: list[float] = []
+    reported: list[float] = []
+    extended: list[bool] = []
+    previous_cut = 0
     for index in range(200):
         speaker = Speaker.COUNSELOR if index % 3 == 2 else Speaker.HELP_SEEKER
         history = grow(history, turn(index, speaker), prompt)
@@ -143,9 +148,18 @@ def test_prefix_figures_track_exact_token_prefixes(model_dir: Path, model_tokeni
         if previous is not None:
             exact.append(prefix_share(previous, ids))
             reported.append(built.prefix_tokens / built.prompt_tokens)
-        previous = ids
-    assert statistics.median(exact) >= 0.95
-    assert statistics.median(reported) >= 0.9
+            if history.window.cut == previous_cut:
+                # Only the previous request's steering line and the template's closing tokens are lost.
+                extended.append(common_prefix_length(previous, ids) >= len(previous) - STEERING_TAIL_TOKENS)
+        previous, previous_cut = ids, history.window.cut
+    # Token for token, each prompt extends the one before unless a block of history was just dropped,
+    # and blocks are dropped rarely.
+    assert all(extended)
+    assert len(extended) >= 0.85 * len(exact)
+    # A 900-token window holds ~20 short turns, so each new turn is ~8% of the prompt; at the
+    # production window (4096) the replayed figure is ~0.97 (bench/results/assembly.md).
+    assert statistics.median(exact) >= 0.85
+    assert statistics.median(reported) >= 0.85
     # The reported figure errs low: it never claims much more reuse than there was.
     assert all(r <= e + 0.05 for r, e in zip(reported, exact, strict=True))
 
