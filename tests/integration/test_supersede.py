@@ -52,6 +52,9 @@ async def test_a_newer_message_supersedes_the_generation_in_flight(
     second = chat_event(conversation_id, 2, Message(HS, "וגם לא לאכול כבר יומיים"))
     await platform.send_chat(first)
     await asyncio.sleep(GAP_S)
+    # The first generation is already waiting out its slow first token (the stand-in reads the
+    # latency when a request starts); the new one must answer well inside the per-attempt timeout.
+    await standin(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
     await platform.send_chat(second)
     old = (await platform.wait_for(first.event_id, TIMEOUT)).suggestion
     new = (await platform.wait_for(second.event_id, TIMEOUT)).suggestion
