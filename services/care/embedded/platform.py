@@ -1,7 +1,8 @@
 """What the contact-center chat platform does with CARE: produce chat events, consume suggestions.
 
-Used by the demo and the integration tests. Suggestions are de-duplicated by suggestion id, as a
-platform consuming an at-least-once stream must.
+Used by the demo, the integration tests and the benchmarks. Complete suggestions are de-duplicated
+by suggestion id, as a platform consuming an at-least-once stream must: a redelivered input yields
+the same id, and only its first arrival is delivered.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
 from google.protobuf.message import Message
 
 from care import topics
@@ -33,7 +35,12 @@ class PlatformClient:
     settings: Settings
     watch: Iterable[str] = (topics.SUGGESTIONS.name,)
     deliveries: dict[str, Delivery] = field(default_factory=dict)  # by the event id answered
-    duplicates: int = 0
+    duplicates: int = 0  # complete suggestions dropped because their suggestion id was delivered
+    # The event ids answered, per conversation, in the order their suggestions were delivered.
+    delivery_order: dict[str, list[str]] = field(default_factory=dict)
+    # When the first streamed partial (complete: false) of each event's suggestion arrived.
+    first_partials: dict[str, float] = field(default_factory=dict)
+    _delivered_ids: set[str] = field(default_factory=set)  # suggestion ids
     records: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)  # topic -> [(key, value)]
     _producer: AIOKafkaProducer | None = None
     _consumer: AIOKafkaConsumer | None = None
@@ -63,11 +70,13 @@ class PlatformClient:
         if self._producer is not None:
             await self._producer.stop()
 
-    async def send(self, topic: str, key: str | bytes | None, value: Message | bytes) -> None:
+    async def send(self, topic: str, key: str | bytes | None, value: Message | bytes) -> RecordMetadata:
+        """Produce one record; returns where it landed (topic, partition, offset)."""
         assert self._producer is not None
         payload = value if isinstance(value, bytes) else value.SerializeToString()
         raw_key = key.encode("utf-8") if isinstance(key, str) else key
-        await self._producer.send_and_wait(topic, payload, key=raw_key)
+        metadata: RecordMetadata = await self._producer.send_and_wait(topic, payload, key=raw_key)
+        return metadata
 
     async def send_chat(self, event: events_pb2.ChatEvent) -> float:
         """Produce a chat event to care.chat.inbound; returns the perf_counter time it was acknowledged."""
@@ -82,13 +91,16 @@ class PlatformClient:
             if record.topic == topics.SUGGESTIONS.name:
                 suggestion = events_pb2.Suggestion.FromString(record.value or b"")
                 if not suggestion.complete:
+                    self.first_partials.setdefault(suggestion.event_id, time.perf_counter())
                     continue
-                if suggestion.event_id in self.deliveries:
+                if suggestion.suggestion_id in self._delivered_ids:
                     self.duplicates += 1
                     continue
+                self._delivered_ids.add(suggestion.suggestion_id)
                 self.deliveries[suggestion.event_id] = Delivery(
                     suggestion, time.perf_counter(), record.partition, key
                 )
+                self.delivery_order.setdefault(suggestion.conversation_id, []).append(suggestion.event_id)
             async with self._arrived:
                 self._arrived.notify_all()
 

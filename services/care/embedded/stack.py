@@ -45,6 +45,16 @@ class StackOptions:
     ready_timeout_seconds: float = 90.0
     record_model_requests: bool = False  # the stand-in keeps request bodies (privacy tests)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Empty: one worker process ("worker") runs every stage. Otherwise one worker process per entry,
+    # each a comma-separated set of stages, named "worker-<stages>" (e.g. "worker-deid"), as the
+    # Kubernetes Deployments run them.
+    worker_stages: tuple[str, ...] = ()
+
+    def worker_names(self) -> dict[str, str]:
+        """Worker process name -> the stages it runs."""
+        if not self.worker_stages:
+            return {"worker": "deid,router,assembler"}
+        return {f"worker-{stages.replace(',', '-')}": stages for stages in self.worker_stages}
 
 
 @dataclass
@@ -60,7 +70,7 @@ class EmbeddedStack:
         self.broker = EmbeddedBroker(port=free_port())
         self.standin_port = free_port()
         self.inference_port = free_port()
-        self.ready_file = options.workdir / "worker.ready"
+        self.ready_file = options.workdir / "worker.ready"  # the single worker's (worker_stages empty)
         self._processes: list[_Process] = []
         self.env = self._environment()
         # The same values the processes read from their environment, for this process's own clients.
@@ -110,8 +120,10 @@ class EmbeddedStack:
             self._spawn("inference", "inference")
             await self._wait_http(f"{self.standin_url}/health", "standin")
             await self._wait_grpc()
-            self._spawn("worker", "worker", "--ready-file", str(self.ready_file))
-            await self._wait_file(self.ready_file, "worker")
+            for name in self.options.worker_names():
+                self._spawn_worker(name)
+            for name in self.options.worker_names():
+                await self._wait_file(self._ready_file(name), name)
         except BaseException:
             await self.stop()
             raise
@@ -130,19 +142,35 @@ class EmbeddedStack:
         )
         self._processes.append(_Process(name, popen, log_file))
 
+    def _ready_file(self, name: str) -> Path:
+        return self.ready_file if name == "worker" else self.options.workdir / f"{name}.ready"
+
+    def _spawn_worker(self, name: str) -> None:
+        ready_file = self._ready_file(name)
+        ready_file.unlink(missing_ok=True)
+        stages = self.options.worker_names()[name]
+        self._spawn(name, "worker", "--stages", stages, "--ready-file", str(ready_file))
+
     def process(self, name: str) -> subprocess.Popen[bytes]:
         return next(p.popen for p in self._processes if p.name == name)
 
-    async def restart_worker(self, kill: bool = True) -> None:
-        """Kill (SIGKILL) or stop the worker, then start a new one and wait until it has recovered."""
-        worker = next(p for p in self._processes if p.name == "worker")
+    async def stop_worker(self, name: str = "worker", kill: bool = True) -> None:
+        """Kill (SIGKILL) or stop a worker process and wait until it is gone."""
+        worker = next(p for p in self._processes if p.name == name)
         self._processes.remove(worker)
         worker.popen.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         await asyncio.to_thread(worker.popen.wait)
         worker.log_file.close()
-        self.ready_file.unlink(missing_ok=True)
-        self._spawn("worker", "worker", "--ready-file", str(self.ready_file))
-        await self._wait_file(self.ready_file, "worker")
+
+    async def start_worker(self, name: str = "worker") -> None:
+        """Start a worker process and wait until it has joined its group and recovered its tables."""
+        self._spawn_worker(name)
+        await self._wait_file(self._ready_file(name), name)
+
+    async def restart_worker(self, kill: bool = True, name: str = "worker") -> None:
+        """Kill (SIGKILL) or stop a worker, then start a new one and wait until it has recovered."""
+        await self.stop_worker(name, kill)
+        await self.start_worker(name)
 
     async def _wait_until(self, name: str, probe: Callable[[], Awaitable[bool]]) -> None:
         deadline = time.monotonic() + self.options.ready_timeout_seconds
