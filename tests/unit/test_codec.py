@@ -51,6 +51,18 @@ def test_undecodable_payloads_get_a_code_and_no_content(payload: bytes | None, c
         (message(role=events_pb2.ROLE_UNSPECIFIED), b"c1", "missing_field"),
         (message(text="   "), b"c1", "empty_text"),
         (message(event_id="x" * 500), b"c1", "invalid_field"),
+        # Keyless records land on any partition, splitting the conversation's order and state.
+        (message(), None, "missing_key"),
+        (message(), b"", "missing_key"),
+        # Bidi overrides, isolates, zero-width and control characters never belong in an id.
+        (message(conversation_id="c1\u202e", event_id="e1"), "c1\u202e".encode(), "invalid_field"),
+        (message(event_id="e\u2066 1\u2069"), b"c1", "invalid_field"),
+        (message(event_id="e1\u200b"), b"c1", "invalid_field"),
+        (message(event_id="e1\n"), b"c1", "invalid_field"),
+        (message(conversation_id=" c1"), b" c1", "invalid_field"),
+        # Enum values this version does not know (protobuf keeps them as plain numbers).
+        (message(type=42), b"c1", "invalid_field"),
+        (message(role=7), b"c1", "invalid_field"),
     ],
 )
 def test_invalid_chat_events_are_rejected(event: events_pb2.ChatEvent, key: bytes | None, code: str) -> None:
@@ -58,6 +70,15 @@ def test_invalid_chat_events_are_rejected(event: events_pb2.ChatEvent, key: byte
         validate_chat_event(event, key)
     assert raised.value.code == code
     assert SECRET not in str(raised.value)
+
+
+def test_ids_in_any_script_are_accepted() -> None:
+    validate_chat_event(message(conversation_id="שיחה-17", event_id="محادثة/3"), "שיחה-17".encode())
+
+
+def test_bidi_controls_in_the_text_are_not_an_error() -> None:
+    # Right-to-left keyboards insert marks in numbers; deid's normalisation reads through them.
+    validate_chat_event(message(text="\u202e050-1234567\u202c \u200fשלום"), b"c1")
 
 
 def test_lifecycle_events_need_no_text() -> None:
