@@ -10,6 +10,7 @@ from care.assembler.history import History, Turn
 from care.assembler.plan import Action, plan_end, plan_message
 from care.assembler.prompt import BuiltPrompt, RoutePrompt, account, build_prompt
 from care.assembler.state import SPEAKERS
+from care.streaming.codec import DecodeError
 from care.v1 import events_pb2
 
 NO_MODEL_REASON = "No suggestions: no model is configured for this conversation's route."
@@ -17,6 +18,17 @@ NO_MODEL_REASON = "No suggestions: no model is configured for this conversation'
 
 class MissingRoleError(ValueError):
     """A message event without a role: the shell dead-letters it."""
+
+
+class ConversationEndedError(DecodeError):
+    """A new message for a conversation that has ended: dead-lettered with its code, never answered.
+
+    deid deleted the conversation's placeholder map at the end, so a message after it would restart
+    the numbering under the old history; the platform opens a new conversation instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("conversation_ended", "a message arrived after its conversation ended")
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,9 @@ def assemble(
     if chat.role not in SPEAKERS:
         raise MissingRoleError("a message has no role")
     is_new = not history.contains(chat.event_id)
+    if history.ended and is_new:
+        # A redelivered message that was appended before the end is answered again as usual.
+        raise ConversationEndedError
     plan = plan_message(
         history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed.route.name, routed.route.reason
     )
