@@ -217,8 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(get_settings().log_level)
-    init_tracing(f"care-{args.command}")
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    init_tracing(f"care-{args.command}", settings.traces_dir)
     try:
         result: int = args.func(args)
     except OPERATOR_ERRORS as error:

@@ -131,6 +131,15 @@ class Settings(BaseSettings):
     standin_flavour: Literal["tgi", "openai"] = "tgi"
     standin_adapters: str = ""
 
+    # Observability: every `care worker` and `care inference` serves Prometheus /metrics on this
+    # port (the chart's metrics.port); 0 turns it off. Each process needs its own port on one host
+    # (the embedded stack gives each a free one); Kubernetes pods each have their own.
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+    # How often a worker samples its consumer group's lag (end offset - committed offset).
+    consumer_lag_interval_seconds: float = Field(default=15.0, gt=0)
+    # With OTEL_TRACES_EXPORTER=file, finished spans go to <dir>/<service>-<pid>.jsonl (tests, debugging).
+    traces_dir: str = ""
+
     # Embedded broker
     broker_host: str = "127.0.0.1"
     broker_port: int = 9092

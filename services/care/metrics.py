@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -36,6 +36,10 @@ from prometheus_client import (
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
+
+from care.logging import get_logger
+
+log = get_logger(__name__)
 
 __all__ = [
     "BACKEND_ERROR_KINDS",
@@ -63,6 +67,8 @@ __all__ = [
     "record_safety_block",
     "record_suggestion",
     "record_supersede",
+    "remove_consumer_lag",
+    "serve_metrics",
     "set_circuit_state",
     "set_consumer_lag",
     "start_metrics_server",
@@ -361,6 +367,12 @@ def set_consumer_lag(topic: str, partition: int, lag: int) -> None:
     CONSUMER_LAG.labels(topic=topic_label(topic), partition=str(int(partition))).set(max(lag, 0))
 
 
+def remove_consumer_lag(topic: str, partition: int) -> None:
+    """Drop a partition's lag series once this worker no longer owns it (a rebalance moved it)."""
+    with suppress(KeyError):
+        CONSUMER_LAG.remove(topic_label(topic), str(int(partition)))
+
+
 def observe_end_to_end(seconds: float) -> None:
     END_TO_END_SECONDS.observe(max(seconds, 0.0))
 
@@ -445,6 +457,25 @@ def start_metrics_server(port: int = DEFAULT_METRICS_PORT, addr: str = "0.0.0.0"
     (``port=0`` picks a free one). Prometheus scrapes it; the chart's Service names it ``metrics``."""
     server, _thread = start_http_server(port, addr=addr, registry=REGISTRY)
     bound: int = server.server_address[1]
+    return bound
+
+
+def serve_metrics(port: int, addr: str = "0.0.0.0") -> int | None:  # noqa: S104
+    """What ``care worker`` and ``care inference`` call at start-up with CARE_METRICS_PORT.
+
+    0 means off (None). A port that cannot be bound is logged as an error and the process goes on
+    without /metrics: suggestions for counselors matter more than their metrics, and the alert on
+    the missing target (``up == 0``) tells the platform team.
+    """
+    if port == 0:
+        log.info("metrics server off (CARE_METRICS_PORT=0)")
+        return None
+    try:
+        bound = start_metrics_server(port, addr)
+    except OSError as error:
+        log.error("metrics server could not start", extra={"fields": {"port": port, "errno": error.errno}})
+        return None
+    log.info("metrics server listening", extra={"fields": {"port": bound, "path": "/metrics"}})
     return bound
 
 
