@@ -18,8 +18,12 @@ from functools import partial
 from typing import Any
 
 import faust
+import grpc
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 
-from care import topics
+from care import metrics, topics
 from care.assembler import suggestion as suggestions
 from care.assembler.assemble import Assembly, MissingRoleError, assemble
 from care.assembler.partials import PartialCandidates
@@ -34,6 +38,7 @@ from care.logging import get_logger
 from care.prompting.tokens import TokenCounter, load_token_counter
 from care.streaming.codec import decode
 from care.streaming.scheduler import ConversationScheduler
+from care.telemetry import tracer
 from care.v1 import events_pb2, inference_pb2
 from care.worker.app import raw_table, raw_topic
 from care.worker.shell import StageError, process_or_dead_letter, send
@@ -44,6 +49,8 @@ STAGE = "assembler"
 # The gRPC deadline leaves the service time to answer with fallback replies at the suggestion deadline.
 GRPC_MARGIN_S = 1.0
 UNAVAILABLE_REASON = "The suggestion service is unavailable; showing general supportive replies."
+
+_tracer = tracer(__name__)
 
 
 class LazyInferenceClient:
@@ -73,6 +80,9 @@ class PendingSuggestion:
     generation: int = 0
     task: asyncio.Task[events_pb2.Suggestion] | None = field(default=None, repr=False)
     superseded: bool = False
+    # The trace context of the record's stage span: the suggestion is asked for and published
+    # later, from the scheduler, and its spans continue the message's trace.
+    trace_context: otel_context.Context | None = field(default=None, repr=False)
 
     @property
     def conversation_id(self) -> str:
@@ -116,6 +126,15 @@ class Generations:
         """At the end of a conversation; a job still queued for it keeps its own generation."""
         if conversation_id not in self._running:
             self._current.pop(conversation_id, None)
+
+
+def service_failure_kind(error: BaseException) -> str:
+    """The fallback reason kind when the inference service itself could not answer."""
+    if isinstance(error, grpc.aio.AioRpcError) and error.code() is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return "deadline"
+    if isinstance(error, TimeoutError):
+        return "deadline"
+    return "connection"
 
 
 def token_counters(settings: Settings) -> dict[str, TokenCounter]:
@@ -191,15 +210,33 @@ def register(app: faust.App, settings: Settings) -> None:
             )
         turns = len(assembly.history.turns)
         return PendingSuggestion(
-            event, routed_event, turns, request, assembly.reason, assembly, generation=generation
+            event,
+            routed_event,
+            turns,
+            request,
+            assembly.reason,
+            assembly,
+            generation=generation,
+            trace_context=otel_context.get_current(),
         )
 
     async def publish(pending: PendingSuggestion) -> None:
+        with _tracer.start_as_current_span(
+            "assembler suggest",
+            context=pending.trace_context,
+            kind=SpanKind.INTERNAL,
+            attributes={"care.stage": STAGE, "care.route": pending.routed_event.route.name},
+        ) as span:
+            await publish_traced(pending)
+            span.set_attribute("care.generation", pending.generation)
+
+    async def publish_traced(pending: PendingSuggestion) -> None:
         if pending.request is None:
             suggestion = suggestions.no_suggestion(
                 pending.routed_event, pending.history_turns, pending.reason
             )
         elif generations.is_stale(pending):
+            metrics.record_supersede(pending.routed_event.route.name)
             suggestion = suggestions.superseded(pending.routed_event, pending.history_turns)
         else:
             suggestion = await generate(pending, pending.request)
@@ -223,6 +260,7 @@ def register(app: faust.App, settings: Settings) -> None:
             if not pending.superseded or (task is not None and task.cancelling()):
                 pending.task.cancel()
                 raise
+            metrics.record_supersede(pending.routed_event.route.name)
             return suggestions.superseded(pending.routed_event, pending.history_turns)
         finally:
             generations.finish(pending)
@@ -245,6 +283,8 @@ def register(app: faust.App, settings: Settings) -> None:
                 events_pb2.Candidate(index=r.index, text=r.text, strategy=r.strategy, source=r.source)
                 for r in fallback_candidates(request.route, strategies)
             ]
+            metrics.record_fallback(request.route, service_failure_kind(error), len(candidates))
+            trace.get_current_span().set_attribute("care.fallback", service_failure_kind(error))
             return suggestions.fallback(
                 pending.routed_event, pending.history_turns, candidates, UNAVAILABLE_REASON
             )

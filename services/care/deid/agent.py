@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import faust
+from opentelemetry import trace
 
-from care import topics
+from care import metrics, topics
 from care.assembler.suggestion import no_suggestion
 from care.config import Settings
 from care.deid.core import DeidentificationError, PlaceholderState, deidentify, restore
@@ -112,6 +113,17 @@ def failed_message_suggestion(chat: events_pb2.ChatEvent) -> events_pb2.Suggesti
     return no_suggestion(stub, 0, FAILED_REASON)
 
 
+def record_published(suggestion: events_pb2.Suggestion) -> None:
+    """Metrics of a suggestion just published on care.suggestions: its status and, when complete,
+    the end-to-end latency from the chat event's sent_at (the SLO). A SUPERSEDED one is counted
+    but not timed: nobody waits for it, its successor is what the counselor waits for."""
+    if not suggestion.complete:
+        return
+    metrics.record_suggestion(suggestion.route, suggestion.status)
+    if suggestion.HasField("event_sent_at") and suggestion.status != events_pb2.SUGGESTION_STATUS_SUPERSEDED:
+        metrics.observe_end_to_end(time.time() - suggestion.event_sent_at.ToMilliseconds() / 1000)
+
+
 def expiry_event(conversation_id: str, updated_at_ms: int) -> events_pb2.ChatEvent:
     event = events_pb2.ChatEvent(
         event_id=f"{conversation_id}/expired/{updated_at_ms}",
@@ -147,6 +159,8 @@ def register(app: faust.App, settings: Settings) -> None:
         started = time.perf_counter()
         chat = decode(event.value, events_pb2.ChatEvent)
         validate_chat_event(chat, event.key)
+        # Ids only: the trace of a chat event is found by its id, never by its text.
+        trace.get_current_span().set_attribute("care.event_id", chat.event_id)
         conversation_id = chat.conversation_id
         key = conversation_id.encode("utf-8")
         blob = placeholder_maps.get(key)
@@ -157,7 +171,9 @@ def register(app: faust.App, settings: Settings) -> None:
             )
         except DeidentificationError as error:
             if chat.role == events_pb2.ROLE_HELP_SEEKER:
-                await send(shown, conversation_id, failed_message_suggestion(chat))
+                notice = failed_message_suggestion(chat)
+                await send(shown, conversation_id, notice)
+                record_published(notice)
             raise StageError(error.code, "the message could not be de-identified") from None
         if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
             # The map holds the conversation's PII: it goes with the conversation.
@@ -179,6 +195,7 @@ def register(app: faust.App, settings: Settings) -> None:
         if out.HasField("event_sent_at"):
             out.timings.end_to_end_ms = max(0.0, time.time() * 1000 - out.event_sent_at.ToMilliseconds())
         await send(shown, out.conversation_id, out)
+        record_published(out)
 
     @app.timer(interval=settings.deid_map_sweep_seconds)
     async def expire_idle_conversations() -> None:

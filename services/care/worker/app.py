@@ -17,6 +17,7 @@ from care.config import KafkaSecurityProtocol, Settings
 from care.kafka import ssl_context
 from care.logging import get_logger
 from care.topics import TopicSpec
+from care.worker.lag import register_lag_monitor
 from care.worker.transport import care_app_class
 
 log = get_logger(__name__)
@@ -105,6 +106,7 @@ def create_app(settings: Settings, stages: Sequence[str], ready_file: Path | Non
     registrars: dict[str, Callable[[faust.App, Settings], None]] = _registrars()
     for stage in stages:
         registrars[stage](app, settings)
+    register_lag_monitor(app, settings)
     if ready_file is not None:
         _signal_readiness(app, ready_file)
     return app

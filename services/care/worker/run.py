@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faust.worker import Worker
 
+from care import metrics
 from care.config import Settings
 from care.worker.app import create_app
 
@@ -19,8 +20,17 @@ LOGGING_CONFIG = {
 }
 
 
+# The metric stage labels of each worker stage: deid also restores suggestions for display.
+METRIC_STAGES = {"deid": ("deid", "restore"), "router": ("router",), "assembler": ("assembler",)}
+
+
 def run_worker(settings: Settings, stages: Sequence[str], ready_file: Path | None) -> int:
     app = create_app(settings, stages, ready_file)
+    metrics.serve_metrics(settings.metrics_port)
+    metrics.init_series(
+        stages=[label for stage in stages for label in METRIC_STAGES.get(stage, (stage,))],
+        routes=settings.model_routes,
+    )
     worker = Worker(
         app,
         loglevel=settings.log_level,
