@@ -29,10 +29,13 @@ from huggingface_hub.errors import (
     TextGenerationError,
     ValidationError,
 )
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from care.config import Settings
 from care.inference.strategies import ChatMessage
 from care.prompting.template import ChatTemplate, TemplateError
+from care.telemetry import http_headers, tracer
 
 # TGI serves one base model per server; with multi-LoRA, `model` in a chat completion names the
 # adapter, and anything else (TGI ignores it) stands for the base model.
@@ -67,6 +70,39 @@ class BackendError(Exception):
         super().__init__(kind if status is None else f"{kind} ({status})")
         self.kind = kind
         self.status = status
+
+
+_tracer = tracer(__name__)
+
+
+def _model_call_span(config: BackendConfig, path: str) -> trace.Span:
+    """The CLIENT span of one HTTP call to the model server (each retry is its own call).
+
+    Started, not made current: the streaming generators that own it are resumed by their reader.
+    Attributes carry the route, adapter and endpoint; never the prompt or the generated text.
+    """
+    return _tracer.start_span(
+        f"POST {path}",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "http.request.method": "POST",
+            "url.path": path,
+            "server.address": httpx.URL(config.base_url).host,
+            "gen_ai.system": config.api,
+            "care.route": config.route,
+            "care.adapter": config.adapter_id,
+        },
+    )
+
+
+def _end_model_call(span: trace.Span, error: BackendError | None, deltas: int) -> None:
+    span.set_attribute("care.stream_deltas", deltas)
+    if error is not None:
+        span.set_attribute("error.type", error.kind)
+        if error.status is not None:
+            span.set_attribute("http.response.status_code", error.status)
+        span.set_status(Status(StatusCode.ERROR, error.kind))
+    span.end()
 
 
 class BackendSetupError(Exception):
@@ -191,11 +227,15 @@ class ModelBackend:
     def _base(self) -> str:
         return self.config.base_url.rstrip("/")
 
-    def _client(self) -> AsyncInferenceClient:
+    def _client(self, span: trace.Span | None = None) -> AsyncInferenceClient:
+        """A client for one call; with ``span``, its requests carry that span's context in their
+        headers (W3C traceparent), so the model server's own spans join the message's trace."""
+        headers = http_headers(trace.set_span_in_context(span)) if span is not None else None
         client = AsyncInferenceClient(
             base_url=self._base(),
             token=self.config.token or None,
             timeout=self.config.timeout_seconds,
+            headers=headers or None,
         )
         # See the class docstring: a preset client is not entered on, so not closed by, the call's exit stack.
         client._async_client = self._http
@@ -234,7 +274,10 @@ class ModelBackend:
         Raises :class:`BackendError`. Close the iterator (``contextlib.aclosing``) when leaving it
         early, so the HTTP response is released at once.
         """
-        client = self._client()
+        span = _model_call_span(self.config, "/v1/chat/completions")
+        client = self._client(span)
+        failure: BackendError | None = None
+        deltas = 0
         try:
             if adapter_id:
                 model = adapter_id
@@ -255,10 +298,13 @@ class ModelBackend:
                 for choice in chunk.choices or ():
                     content = choice.delta.content if choice.delta is not None else None
                     if content is not None:
+                        deltas += 1
                         yield content
         except Exception as error:
-            raise classify(error) from error
+            failure = classify(error)
+            raise failure from error
         finally:
+            _end_model_call(span, failure, deltas)
             await client.close()  # type: ignore[no-untyped-call]  # unannotated in huggingface_hub 1.16
 
     async def _stream_rendered(
@@ -292,7 +338,10 @@ class ModelBackend:
         adapter_id: str = "",
     ) -> AsyncGenerator[str, None]:
         """TGI's ``/generate_stream`` for an already rendered ``prompt``, special tokens left out."""
-        client = self._client()
+        span = _model_call_span(self.config, "/generate_stream")
+        client = self._client(span)
+        failure: BackendError | None = None
+        deltas = 0
         sampling = temperature > 0
         try:
             stream = await client.text_generation(
@@ -309,10 +358,13 @@ class ModelBackend:
             )
             async for event in stream:
                 if not event.token.special:
+                    deltas += 1
                     yield event.token.text
         except Exception as error:
-            raise classify(error) from error
+            failure = classify(error)
+            raise failure from error
         finally:
+            _end_model_call(span, failure, deltas)
             await client.close()  # type: ignore[no-untyped-call]  # unannotated in huggingface_hub 1.16
 
     async def generate_text(self, prompt: str, *, max_new_tokens: int, adapter_id: str = "") -> str:

@@ -7,17 +7,23 @@ logged exceptions keep only their type and location (see care.logging).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, NamedTuple
 
 import grpc
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from care import metrics
 from care.config import Settings
 from care.inference.adapters import validate_adapters
 from care.inference.backend import BackendRegistry, BackendSetupError
 from care.inference.service import InvalidRequestError, SuggestionService
 from care.logging import get_logger
+from care.telemetry import context_from_grpc, tracer
 from care.v1 import inference_pb2_grpc
 from care.v1.inference_pb2 import SuggestChunk, SuggestRequest, SuggestResponse
 
@@ -31,6 +37,51 @@ _INTERNAL_DETAILS = "inference service error"
 
 # Strong references: the event loop only keeps weak ones to tasks.
 _closers: set[asyncio.Task[None]] = set()
+
+_tracer = tracer(__name__)
+STAGE = "inference"
+
+
+@contextlib.contextmanager
+def _served(method: str, request: SuggestRequest, context: grpc.aio.ServicerContext) -> Iterator[trace.Span]:
+    """The server span of one call, the child of the caller's span from the call's metadata (W3C
+    traceparent), current while the call runs so the model-server calls continue the trace; and
+    the inference stage's metrics. Ids and the route only: the prompt never goes into a span."""
+    started = time.perf_counter()
+    with _tracer.start_as_current_span(
+        f"care.v1.InferenceService/{method}",
+        context=context_from_grpc(context.invocation_metadata()),
+        kind=SpanKind.SERVER,
+        attributes={
+            "rpc.system": "grpc",
+            "rpc.service": "care.v1.InferenceService",
+            "rpc.method": method,
+            "care.stage": STAGE,
+            "care.request_id": request.request_id,
+            "care.route": request.route,
+        },
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as span:
+        try:
+            yield span
+        except InvalidRequestError:
+            _failed(span, started, "invalid_request")
+            raise
+        except asyncio.CancelledError:
+            # The caller went away (a superseded suggestion): neither processed nor failed.
+            span.set_attribute("care.cancelled", True)
+            raise
+        except Exception:
+            _failed(span, started, "internal_error")
+            raise
+        metrics.observe_stage(STAGE, time.perf_counter() - started)
+
+
+def _failed(span: trace.Span, started: float, code: str) -> None:
+    span.set_status(Status(StatusCode.ERROR, code))
+    span.set_attribute("care.error_code", code)
+    metrics.observe_stage(STAGE, time.perf_counter() - started, error_code=code)
 
 
 class InferenceServicer(inference_pb2_grpc.InferenceServiceServicer):
@@ -46,7 +97,10 @@ class InferenceServicer(inference_pb2_grpc.InferenceServiceServicer):
 
     async def Suggest(self, request: SuggestRequest, context: grpc.aio.ServicerContext) -> SuggestResponse:
         try:
-            return await self._service.suggest(request, time_limit_s=self._time_limit(context))
+            with _served("Suggest", request, context) as span:
+                response = await self._service.suggest(request, time_limit_s=self._time_limit(context))
+                span.set_attribute("care.status", response.status)
+                return response
         except InvalidRequestError as error:
             code, details = grpc.StatusCode.INVALID_ARGUMENT, str(error)
         except Exception:
@@ -59,8 +113,10 @@ class InferenceServicer(inference_pb2_grpc.InferenceServiceServicer):
         self, request: SuggestRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[SuggestChunk]:
         try:
-            async for chunk in self._service.stream(request, time_limit_s=self._time_limit(context)):
-                yield chunk
+            # grpc.aio iterates this generator in the call's own task, so the span may be current.
+            with _served("StreamSuggest", request, context):
+                async for chunk in self._service.stream(request, time_limit_s=self._time_limit(context)):
+                    yield chunk
             return
         except InvalidRequestError as error:
             code, details = grpc.StatusCode.INVALID_ARGUMENT, str(error)
@@ -159,7 +215,9 @@ def run_server(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings) -> None:
+    metrics.serve_metrics(settings.metrics_port)
     registry = BackendRegistry.from_settings(settings)
+    metrics.init_series(stages=[STAGE], routes=registry.routes)
     try:
         server, port, _ = await start_inference(settings, registry=registry)
         host = settings.inference_listen.rsplit(":", 1)[0]

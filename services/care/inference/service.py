@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from care import metrics
 from care.config import Settings
 from care.inference.backend import BackendError, BackendRegistry, ModelBackend
 from care.inference.breaker import BreakerState, CircuitBreaker
@@ -146,6 +147,7 @@ class SuggestionService:
                 bulkhead=Bulkhead(route, settings.backend_max_in_flight),
                 stats=RouteStats(),
             )
+            metrics.set_circuit_state(route, BreakerState.CLOSED.value)
 
     @property
     def stats(self) -> Mapping[str, RouteStats]:
@@ -164,6 +166,7 @@ class SuggestionService:
         opened = new is BreakerState.OPEN
         if opened:
             self._guards[route].stats.breaker_opened += 1
+        metrics.set_circuit_state(route, new.value)
         # Opening means counselors get fallback replies only; that is worth a warning.
         logger.log(
             logging.WARNING if opened else logging.INFO,
@@ -236,9 +239,14 @@ class SuggestionService:
         retried: list[str] = []
         guard = plan.guard
 
+        route = plan.request.route
+
         def on_retry(kind: str) -> None:
             retried.append(kind)
             guard.stats.retries[kind] += 1
+            # The attempt failed (an error of its kind) and is tried again.
+            metrics.record_backend_error(route, kind)
+            metrics.record_backend_retry(route)
 
         async def candidate(index: int, strategy: str) -> _Outcome:
             nonlocal first_token_at
@@ -292,8 +300,31 @@ class SuggestionService:
         response.total_ms = (time.perf_counter() - started) * 1000.0
         if first_token_at is not None:
             response.time_to_first_token_ms = (first_token_at - started) * 1000.0
+        ttft = None if first_token_at is None else first_token_at - started
+        self._record(plan, response, outcomes, ttft)
         self._log(plan, response, outcomes, retried)
         return response
+
+    def _record(
+        self,
+        plan: _Plan,
+        response: SuggestResponse,
+        outcomes: Sequence[_Outcome],
+        time_to_first_token_s: float | None,
+    ) -> None:
+        route = plan.request.route
+        for outcome in outcomes:
+            if outcome.error is not None:
+                # The candidate's last error: it got a reply from the fallback bank instead.
+                metrics.record_backend_error(route, outcome.error.kind)
+                metrics.record_fallback(route, outcome.error.kind)
+        metrics.observe_inference(
+            route,
+            duration_seconds=response.total_ms / 1000.0,
+            time_to_first_token_seconds=time_to_first_token_s,
+            # Each stream delta is one token on TGI and vLLM.
+            generated_tokens=sum(outcome.deltas for outcome in outcomes if outcome.error is None),
+        )
 
     def _assemble(self, plan: _Plan, outcomes: Sequence[_Outcome]) -> SuggestResponse:
         route = plan.request.route
