@@ -24,6 +24,10 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Embed
         num_candidates=2,
         inference_timeout_seconds=10.0,
         record_model_requests=True,
+        # Every process writes its spans here (OTEL_TRACES_EXPORTER=file): tests/integration/test_tracing.py.
+        traces_dir=workdir / "traces",
+        # Lag is sampled often enough for tests/integration/test_prometheus.py to see it.
+        extra_env={"CARE_CONSUMER_LAG_INTERVAL_SECONDS": "2"},
     )
     async with EmbeddedStack(options) as running:
         yield running

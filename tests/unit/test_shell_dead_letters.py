@@ -9,23 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from care.streaming.codec import decode
 from care.v1 import events_pb2
 from care.worker.shell import StageError, process_or_dead_letter
+from tests.otel import memory_exporter
 
 SECRET = "my phone is 050-0000000"
-_EXPORTER = InMemorySpanExporter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _tracing() -> None:
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
-    trace.set_tracer_provider(provider)
+_EXPORTER = memory_exporter()
 
 
 @pytest.fixture
@@ -38,8 +30,11 @@ def spans() -> InMemorySpanExporter:
 class CollectingTopic:
     sent: list[tuple[bytes, bytes]] = field(default_factory=list)
 
-    async def send(self, key: bytes, value: bytes) -> None:
+    headers: list[object] = field(default_factory=list)
+
+    async def send(self, key: bytes, value: bytes, headers: object = None) -> None:
         self.sent.append((key, value))
+        self.headers.append(headers)
 
 
 def record(value: bytes) -> SimpleNamespace:

@@ -44,6 +44,8 @@ class StackOptions:
     backend_timeout_seconds: float = 4.0
     ready_timeout_seconds: float = 90.0
     record_model_requests: bool = False  # the stand-in keeps request bodies (privacy tests)
+    # Every process writes its finished spans to <traces_dir>/<service>-<pid>.jsonl (tracing tests).
+    traces_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     # Empty: one worker process ("worker") runs every stage. Otherwise one worker process per entry,
     # each a comma-separated set of stages, named "worker-<stages>" (e.g. "worker-deid"), as the
@@ -70,6 +72,9 @@ class EmbeddedStack:
         self.broker = EmbeddedBroker(port=free_port())
         self.standin_port = free_port()
         self.inference_port = free_port()
+        # /metrics of each process that serves it (workers, inference), by process name: a port of
+        # its own on this one host, kept when the process is restarted.
+        self.metrics_ports: dict[str, int] = {"inference": free_port()}
         self.ready_file = options.workdir / "worker.ready"  # the single worker's (worker_stages empty)
         self._processes: list[_Process] = []
         self.env = self._environment()
@@ -102,7 +107,12 @@ class EmbeddedStack:
             "CARE_DATA_DIR": str(o.workdir / "data"),
             # One key for every process of the stack, so that a restarted worker opens its maps.
             "CARE_DEID_MAP_KEYS": new_key(),
+            # Off unless a process gets its own port (see metrics_ports).
+            "CARE_METRICS_PORT": "0",
         }
+        if o.traces_dir is not None:
+            env["OTEL_TRACES_EXPORTER"] = "file"
+            env["CARE_TRACES_DIR"] = str(o.traces_dir)
         env.update(o.extra_env)
         return env
 
@@ -131,11 +141,18 @@ class EmbeddedStack:
             "embedded stack ready", extra={"fields": {"seconds": round(time.perf_counter() - started, 2)}}
         )
 
+    def metrics_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
+
     def _spawn(self, name: str, *args: str) -> None:
         log_file = (self.options.workdir / f"{name}.log").open("ab")
+        own = {}
+        if args[0] in ("worker", "inference"):
+            port = self.metrics_ports.setdefault(name, free_port())
+            own["CARE_METRICS_PORT"] = str(port)
         popen = subprocess.Popen(
             [sys.executable, "-m", "care.cli", *args],
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.env, **own},
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in a terminal reaches the demo only; it stops the rest in order
