@@ -147,10 +147,11 @@ def _method(ctx: _Context) -> bool:
     for _ in ctx.hits(cat, "strong"):
         return True
     for match, sentence in ctx.hits(cat, "combo"):
-        # "Could you give the pills to someone?", "don't jump", "have you thought of jumping?"
+        # "Could you give the pills to someone?", "don't jump", "have you thought of jumping?", and
+        # "you said you thought of hanging yourself": the person's own words reflected back.
         if ctx.negated(match.start()) or ctx.in_sentence(sentence, cat, "restriction"):
             continue
-        if ctx.asking(sentence, match):
+        if ctx.asking(sentence, match) or ctx.cue_before(match.start(), "common", "attribution"):
             continue
         return True
     for _match, sentence in ctx.hits(cat, "lethality"):
