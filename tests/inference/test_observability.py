@@ -140,3 +140,27 @@ async def test_backend_failures_count_errors_by_kind_retries_and_fallbacks(stack
     assert value("care_backend_errors_total", route="he", kind="unavailable") == errors + 2 * attempts
     assert value("care_backend_retries_total", route="he") == retries + 2 * (attempts - 1)
     assert value("care_fallbacks_total", route="he", reason_kind="unavailable") == fallbacks + 2
+
+
+async def test_a_streamed_suggestion_is_traced_the_same_way(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    _EXPORTER.clear()
+    with _tracer.start_as_current_span("assembler suggest") as caller:
+        chunks = [
+            chunk
+            async for chunk in stack.served.client.stream(request("he", HE_PROMPT), timeout=RPC_TIMEOUT_S)
+        ]
+    assert chunks[-1].HasField("final")
+    spans = {(s.name, s.kind): s for s in _EXPORTER.get_finished_spans()}
+    client = spans[("care.v1.InferenceService/StreamSuggest", trace.SpanKind.CLIENT)]
+    server = spans[("care.v1.InferenceService/StreamSuggest", trace.SpanKind.SERVER)]
+    assert client.parent is not None
+    assert client.parent.span_id == caller.get_span_context().span_id
+    assert server.parent is not None
+    assert server.parent.span_id == client.context.span_id
+    calls = [s for s in _EXPORTER.get_finished_spans() if s.name == "POST /v1/chat/completions"]
+    assert len(calls) == 2
+    assert all(call.parent is not None and call.parent.span_id == server.context.span_id for call in calls)
+    # The server span was current across the generator's yields without leaking out of its context.
+    assert "Failed to detach context" not in caplog.text
