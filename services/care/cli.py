@@ -102,6 +102,24 @@ def _route(_: argparse.Namespace) -> int:
     return 1 if batch.errors else 0
 
 
+def _risk(args: argparse.Namespace) -> int:
+    from care.risk.batch import BatchRisk
+    from care.risk.detect import RiskDetector, default_detector
+
+    detector = default_detector()
+    if args.model_dir:
+        from care.risk.classifier import OnnxRiskClassifier
+
+        detector = RiskDetector(classifier=OnnxRiskClassifier.from_directory(args.model_dir))
+    batch = BatchRisk(detector)
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 1 if batch.errors else 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from care.demo.run import DemoOptions, run_demo
 
@@ -191,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("route", help="route JSON lines of conversations from stdin (evaluation, audits)")
     p.set_defaults(func=_route)
+
+    p = sub.add_parser("risk", help="suicide-risk levels for JSON lines of conversations (evaluation, audits)")
+    p.add_argument(
+        "--model-dir", default=None, help="an ONNX risk classifier directory, combined with the lexicons"
+    )
+    p.set_defaults(func=_risk)
 
     p = sub.add_parser("demo", help="run the whole pipeline on an embedded broker with the TGI stand-in")
     p.add_argument("--output", default=None, help="also write every published suggestion as JSON lines")

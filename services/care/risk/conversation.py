@@ -1,0 +1,87 @@
+"""Reading help-seeker turns in order: the risk question pending and the conversation's running maximum.
+
+:func:`context_for` is the stateless step (what the assembler calls with its own stored state);
+:class:`ConversationRisk` is the same fold kept in memory (what ``care risk`` and tests use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from care.risk.detect import RiskDetector, TurnContext, TurnRisk, default_detector
+from care.risk.levels import RiskLevel
+from care.risk.normalize import PLACEHOLDER_MARK, normalize
+
+__all__ = ["COUNSELOR", "HELP_SEEKER", "ConversationRisk", "assess_turns", "context_for", "has_letters"]
+
+HELP_SEEKER = "help_seeker"
+COUNSELOR = "counselor"
+
+
+def has_letters(text: str) -> bool:
+    """Whether a turn says anything; "..." or an emoji neither answers nor consumes a question.
+
+    A de-identified value counts: "[ADDRESS_1]" answers "where are you?".
+    """
+    return any(ch.isalpha() or ch == PLACEHOLDER_MARK for ch in normalize(text))
+
+
+def context_for(
+    counselor_text: str | None,
+    prior_level: RiskLevel = RiskLevel.NONE,
+    detector: RiskDetector | None = None,
+) -> TurnContext:
+    """The context to read a help-seeker turn in.
+
+    ``counselor_text`` is the counselor's message this turn replies to: the last counselor message,
+    as long as no help-seeker turn with words came after it (that turn already answered it); otherwise
+    ``None``. ``prior_level`` is the conversation's running maximum before this turn.
+    """
+    if not counselor_text:
+        return TurnContext(prior_level=prior_level)
+    asked = (detector or default_detector()).questions(counselor_text)
+    return TurnContext(
+        question=asked[0] if asked else None,
+        prior_level=prior_level,
+        counselor_text=counselor_text,
+        also_asked=asked[1:],
+    )
+
+
+@dataclass
+class ConversationRisk:
+    """One conversation's risk, turn by turn. Keeps no text beyond the one pending counselor message."""
+
+    detector: RiskDetector = field(default_factory=default_detector)
+    max_level: RiskLevel = RiskLevel.NONE
+    _pending: str | None = None
+
+    def counselor(self, text: str) -> None:
+        """Record a counselor message; the next help-seeker turn with words is read as its answer."""
+        self._pending = text
+
+    def help_seeker(self, text: str) -> TurnRisk:
+        """The risk this help-seeker turn expresses; raises the running maximum."""
+        context = context_for(self._pending, self.max_level, self.detector)
+        risk = self.detector.assess(text, context)
+        if has_letters(text):
+            self._pending = None
+        if risk.level > self.max_level:
+            self.max_level = risk.level
+        return risk
+
+
+def assess_turns(
+    turns: Iterable[tuple[str, str]], detector: RiskDetector | None = None
+) -> list[TurnRisk | None]:
+    """(role, text) pairs in order -> a TurnRisk per help-seeker turn, ``None`` for counselor turns."""
+    fold = ConversationRisk(detector or default_detector())
+    results: list[TurnRisk | None] = []
+    for role, text in turns:
+        if role == COUNSELOR:
+            fold.counselor(text)
+            results.append(None)
+        else:
+            results.append(fold.help_seeker(text))
+    return results

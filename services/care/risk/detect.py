@@ -1,0 +1,351 @@
+"""Risk detection on one help-seeker turn, read in its conversation context.
+
+The lexicons (``lexicons/*.txt``) supply cues by category; this module decides which of them stand:
+
+1. Idioms are masked first ("מתתי מצחוק", "بموت فيك", "dying to see"), so their words match nothing.
+2. A cue with a negator shortly before it in the same clause is a denial ("I'm not going to hurt myself",
+   "مش رح أأذي حالي"). Cues that carry their own negation ("I don't want to live") are written as such
+   in the lexicon and are risk, because the negator sits inside the match, not before it.
+3. A cue whose nearest subject is someone else ("my friend said she wants to die"), or that sits in a
+   hypothetical or a story, is about someone else: it is reported as ``other_person`` or
+   ``hypothetical`` and caps at low. Exposure to another's suicidality is worth a counselor's note,
+   never an alert.
+4. Contextual cues ("everything is ready next to me", "I've decided") count only in a risk context:
+   the conversation already reached moderate, the turn answers a risk question with risk, or the same
+   turn carries a moderate-or-above cue. ``means_at_hand`` is always treated so: a soldier on guard
+   duty mentioning his rifle is no alert by itself.
+5. A yes/no answer to the counselor's risk question is read by :mod:`care.risk.context`.
+6. Intent, a plan, preparation or a goodbye together with a time that is now or means at hand is
+   imminent; so is means at hand once the conversation was already high. Intent under a condition
+   ("if I fail I'll kill myself") reads as active ideation (moderate).
+
+The output is a level and category names; no text, offsets or matched words ever leave this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+from care.risk.context import (
+    AnswerKind,
+    QuestionKind,
+    answer_kind,
+    answer_rule,
+    has_question,
+    question_kind,
+    question_kinds,
+)
+from care.risk.lexicon import CATEGORY_LEVELS, Lexicon, default_lexicons
+from care.risk.levels import RiskLevel
+from care.risk.normalize import clause_starts, normalize, sentence_starts
+
+__all__ = [
+    "RiskDetector",
+    "TurnClassifier",
+    "TurnContext",
+    "TurnRisk",
+    "default_detector",
+    "detect",
+]
+
+# Tokens before a cue that a negator may stand in: "I would never really want to die".
+NEGATION_WINDOW = 3
+_TOKEN = re.compile(r"[\w']+")
+_SCRIPT_TESTS = {
+    "hebrew": re.compile("[\u05d0-\u05ea]"),
+    "arabic": re.compile("[\u0620-\u064a]"),
+    "latin": re.compile("[a-z]"),
+}
+_INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
+_PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
+# Categories that never raise the level by themselves.
+_MARKERS = frozenset({"means", "time_now"})
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a turn is read against: the risk question just asked and how far the conversation got."""
+
+    question: QuestionKind | None = None
+    prior_level: RiskLevel = RiskLevel.NONE
+    # Lower-priority risk questions asked in the same message ("thoughts of suicide? a plan?"): when
+    # the first question's rule needs more prior risk than there is, the next one's rule is tried.
+    also_asked: tuple[QuestionKind, ...] = ()
+    # The counselor's last message, for a classifier trained on (context, turn) pairs only; the
+    # lexicon path never needs it.
+    counselor_text: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnRisk:
+    """The level one help-seeker turn expresses, and the names of the cue categories behind it."""
+
+    level: RiskLevel
+    categories: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.level.label
+
+
+class TurnClassifier(Protocol):
+    """A model that reads one turn (optionally with the counselor's last message) and gives a level."""
+
+    def classify(self, text: str, context: str | None = None) -> RiskLevel: ...
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: str
+    start: int
+    end: int
+    contextual: bool
+    lexicon: Lexicon
+
+
+@dataclass
+class _Reading:
+    counted: set[str] = field(default_factory=set)
+    contextual: set[str] = field(default_factory=set)
+    denied: set[str] = field(default_factory=set)
+    others: set[str] = field(default_factory=set)
+    conditional: set[str] = field(default_factory=set)
+
+
+def _union(lexicons: Iterable[Lexicon], section: str) -> re.Pattern[str] | None:
+    parts = [lex.patterns[section].pattern for lex in lexicons if section in lex.patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+
+def _last_end(pattern: re.Pattern[str] | None, text: str) -> int:
+    if pattern is None:
+        return -1
+    return max((m.end() for m in pattern.finditer(text)), default=-1)
+
+
+def _start_before(starts: Sequence[int], position: int) -> int:
+    return max((s for s in starts if s <= position), default=0)
+
+
+class RiskDetector:
+    """Lexicon-based risk detection, with an optional classifier whose level is combined by maximum."""
+
+    def __init__(
+        self,
+        lexicons: Sequence[Lexicon] | None = None,
+        classifier: TurnClassifier | None = None,
+    ) -> None:
+        self.lexicons = tuple(lexicons) if lexicons is not None else default_lexicons()
+        self.classifier = classifier
+        self._negator = _union(self.lexicons, "negator")
+        self._blocker = _union(self.lexicons, "blocker")
+        self._self_subject = _union(self.lexicons, "self_subject")
+        self._other_subject = _union(self.lexicons, "other_subject")
+        self._hypothetical = _union(self.lexicons, "hypothetical")
+        self._conditional = _union(self.lexicons, "conditional")
+
+    # --- counselor turns ------------------------------------------------------------------------
+
+    def question(self, counselor_text: str) -> tuple[bool, QuestionKind | None]:
+        """Whether a counselor message asks anything, and which risk question it asks, if any."""
+        norm = normalize(counselor_text)
+        lexicons = self._lexicons_for(norm)
+        return has_question(norm), question_kind(norm, lexicons)
+
+    def questions(self, counselor_text: str) -> tuple[QuestionKind, ...]:
+        """Every risk question a counselor message asks, highest priority first."""
+        norm = normalize(counselor_text)
+        return question_kinds(norm, self._lexicons_for(norm))
+
+    # --- help-seeker turns ----------------------------------------------------------------------
+
+    def assess(self, text: str, context: TurnContext | None = None) -> TurnRisk:
+        context = context or TurnContext()
+        norm = normalize(text)
+        if not _LETTER.search(norm):
+            return TurnRisk(RiskLevel.NONE)
+        lexicons = self._lexicons_for(norm)
+        masked = self._mask_idioms(norm, lexicons)
+        reading = self._read_cues(masked, lexicons)
+
+        categories: set[str] = set()
+        levels: list[RiskLevel] = [RiskLevel.NONE]
+        answer_level = RiskLevel.NONE
+        answer = AnswerKind.OTHER
+        if context.question is not None:
+            answer = answer_kind(masked, lexicons)
+            denies_ideation = bool(reading.denied & {"active_ideation", "passive_ideation"})
+            rule = next(
+                (
+                    r
+                    for kind in (context.question, *context.also_asked)
+                    if (r := answer_rule(kind, answer)) is not None and context.prior_level >= r.min_prior
+                ),
+                None,
+            )
+            if rule is not None and not (answer is AnswerKind.NO and denies_ideation):
+                answer_level = rule.level
+                categories.add(
+                    "affirmed_question"
+                    if answer in (AnswerKind.YES, AnswerKind.MAYBE)
+                    else "answered_question"
+                )
+        levels.append(answer_level)
+
+        strong_levels = [
+            CATEGORY_LEVELS[c] for c in reading.counted if c not in _MARKERS and c != "means_at_hand"
+        ]
+        in_risk_context = (
+            context.prior_level >= RiskLevel.MODERATE
+            or answer_level >= RiskLevel.MODERATE
+            or any(level >= RiskLevel.MODERATE for level in strong_levels)
+        )
+        standing = set(reading.counted)
+        if in_risk_context:
+            standing |= reading.contextual
+        else:
+            standing.discard("means_at_hand")
+        for category in standing - _MARKERS:
+            level = CATEGORY_LEVELS[category]
+            if category in reading.conditional:
+                level = min(level, RiskLevel.MODERATE)
+            levels.append(level)
+        categories |= standing - {"time_now"}
+        if "means" in categories and max(levels) < RiskLevel.MODERATE:
+            categories.discard("means")
+
+        unconditional = (standing & _INTENT_LIKE) - reading.conditional
+        intent_like = bool(unconditional) or answer_level >= RiskLevel.HIGH
+        urgent = "time_now" in standing or "means_at_hand" in standing
+        if intent_like and urgent and in_risk_context:
+            levels.append(RiskLevel.IMMINENT)
+            if "time_now" in standing:
+                categories.add("time_now")
+        if "means_at_hand" in standing and context.prior_level >= RiskLevel.HIGH:
+            levels.append(RiskLevel.IMMINENT)
+        # Wanting to die "tonight" is more than a thought; with the means at hand it is imminent.
+        if "active_ideation" in standing and "time_now" in standing:
+            levels.append(RiskLevel.IMMINENT if "means_at_hand" in standing else RiskLevel.HIGH)
+            categories.add("time_now")
+
+        level = max(levels)
+        # In an acute episode (a plan, an act under way) renewed suicidal talk belongs to that episode:
+        # "I don't want to go on" from someone on a roof is not a new, lower-level thought.
+        if level >= RiskLevel.MODERATE and context.prior_level >= RiskLevel.HIGH:
+            level = max(level, context.prior_level)
+        if reading.others and level < RiskLevel.LOW:
+            level = RiskLevel.LOW
+        categories |= reading.others
+        if reading.denied and level <= RiskLevel.LOW:
+            categories.add("denial")
+
+        if self.classifier is not None:
+            model_level = self.classifier.classify(text, context.counselor_text)
+            if model_level > level:
+                level = model_level
+                categories.add("classifier")
+        return TurnRisk(level, tuple(sorted(categories)))
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _lexicons_for(self, norm: str) -> tuple[Lexicon, ...]:
+        scripts = {name for name, test in _SCRIPT_TESTS.items() if test.search(norm)}
+        return tuple(lex for lex in self.lexicons if lex.script in scripts)
+
+    @staticmethod
+    def _mask_idioms(norm: str, lexicons: Sequence[Lexicon]) -> str:
+        masked = norm
+        for lexicon in lexicons:
+            idiom = lexicon.patterns.get("idiom")
+            if idiom is not None:
+                masked = idiom.sub(lambda m: " " * len(m.group(0)), masked)
+        return masked
+
+    def _hits(self, masked: str, lexicons: Sequence[Lexicon]) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for lexicon in lexicons:
+            for contextual, sections in ((False, lexicon.patterns), (True, lexicon.contextual)):
+                for category, pattern in sections.items():
+                    if category not in CATEGORY_LEVELS:
+                        continue
+                    hits.extend(
+                        _Hit(category, m.start(), m.end(), contextual, lexicon)
+                        for m in pattern.finditer(masked)
+                        if m.end() > m.start()
+                    )
+        # "I cut myself years ago" is history, not recent self-harm.
+        pasts = [h for h in hits if h.category in _PAST_OVERRIDES.values()]
+        return [
+            h
+            for h in hits
+            if not any(
+                p.category == _PAST_OVERRIDES.get(h.category) and p.start < h.end and h.start < p.end
+                for p in pasts
+            )
+        ]
+
+    def _read_cues(self, masked: str, lexicons: Sequence[Lexicon]) -> _Reading:
+        reading = _Reading()
+        unconditional: set[str] = set()
+        clauses = clause_starts(masked)
+        sentences = sentence_starts(masked)
+        for hit in self._hits(masked, lexicons):
+            if hit.category == "other_person":
+                reading.others.add("other_person")
+                continue
+            clause = masked[_start_before(clauses, hit.start) : hit.start]
+            if self._negated(clause):
+                if hit.category not in _MARKERS:
+                    reading.denied.add(hit.category)
+                continue
+            sentence_start = _start_before(sentences, hit.start)
+            sentence = masked[sentence_start : hit.start]
+            if hit.category not in _MARKERS:
+                # The subject is read up to the cue's end, so a first-person word inside the cue
+                # ("בדי", "myself", "حالي") outranks "my friend said" earlier in the sentence.
+                through = masked[sentence_start : hit.end]
+                own = _last_end(self._self_subject, through)
+                if _last_end(self._hypothetical, sentence) > own:
+                    reading.others.add("hypothetical")
+                    continue
+                if _last_end(self._other_subject, through) > own:
+                    reading.others.add("other_person")
+                    continue
+            if hit.category in _INTENT_LIKE:
+                conditional = self._conditional is not None and bool(self._conditional.search(sentence))
+                (reading.conditional if conditional else unconditional).add(hit.category)
+            (reading.contextual if hit.contextual else reading.counted).add(hit.category)
+        # A category is conditional only if every one of its cues was.
+        reading.conditional -= unconditional
+        return reading
+
+    def _negated(self, clause: str) -> bool:
+        if self._negator is None:
+            return False
+        tokens = _TOKEN.findall(clause)[-NEGATION_WINDOW:]
+        if not tokens:
+            return False
+        window = " ".join(tokens)
+        last = None
+        for match in self._negator.finditer(window):
+            last = match
+        if last is None:
+            return False
+        rest = window[last.end() :]
+        return not (self._blocker is not None and self._blocker.search(rest))
+
+
+@cache
+def default_detector() -> RiskDetector:
+    """A lexicon-only detector over the project's lexicons, built once."""
+    return RiskDetector()
+
+
+def detect(text: str, context: TurnContext | None = None) -> TurnRisk:
+    """The risk one help-seeker turn expresses, with the default detector."""
+    return default_detector().assess(text, context)
