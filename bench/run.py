@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import sys
 import time
@@ -17,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 # Name -> module; a new benchmark is one line here.
-BENCHMARKS = {"deid": "bench.deid", "routing": "bench.routing", "assembly": "bench.assembly"}
+BENCHMARKS = {
+    "deid": "bench.deid",
+    "routing": "bench.routing",
+    "assembly": "bench.assembly",
+    "pipeline": "bench.pipeline",
+}
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -28,7 +34,27 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory (bench/results)")
     parser.add_argument("--messages", type=int, help="number of messages, overriding the mode's default")
     parser.add_argument("--cpu", type=int, help="the CPU to pin to (default: the highest one available)")
+    # The pipeline benchmark's load (the others ignore these).
+    parser.add_argument(
+        "--rates", type=_rates, help="pipeline: offered loads in messages/s, e.g. 50,200,500,1000"
+    )
+    parser.add_argument("--seconds", type=float, help="pipeline: seconds per load level")
+    parser.add_argument("--conversations", type=int, help="pipeline: conversations of state in the flood")
     return parser
+
+
+def _rates(value: str) -> list[int]:
+    rates = [int(part) for part in value.split(",") if part.strip()]
+    if not rates or min(rates) < 1:
+        raise argparse.ArgumentTypeError("rates are positive integers, comma-separated")
+    return rates
+
+
+def _extra_arguments(run: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """The optional arguments this benchmark's run() takes, when given on the command line."""
+    accepted = inspect.signature(run).parameters
+    given = {"rates": args.rates, "seconds": args.seconds, "conversations": args.conversations}
+    return {name: value for name, value in given.items() if name in accepted and value is not None}
 
 
 def output_paths(out: Path, name: str, quick: bool) -> tuple[Path, Path]:
@@ -45,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         module: Any = importlib.import_module(BENCHMARKS[name])
         started = time.perf_counter()
-        result = module.run(quick=args.quick, messages=args.messages, cpu=args.cpu)
+        extra = _extra_arguments(module.run, args)
+        result = module.run(quick=args.quick, messages=args.messages, cpu=args.cpu, **extra)
         json_path, md_path = output_paths(args.out, name, args.quick)
         json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         md_path.write_text(module.render_markdown(result), encoding="utf-8")

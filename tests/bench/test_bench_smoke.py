@@ -89,3 +89,26 @@ def test_assembly_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
     assert longest["budget_bookkeeping"]["p50_ms"] > 0
     assert 0.5 < result["prefix_stability"]["prefix_stability_median"] <= 1.0
     assert (tmp_path / "assembly.quick.md").read_text(encoding="utf-8").startswith("# assembly benchmark")
+
+
+@pytest.mark.integration
+def test_pipeline_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
+    """A tiny pipeline run (two embedded stacks): the report has every figure the issue asks for."""
+    argv = ["--quick", "--only", "pipeline", "--rates", "20", "--seconds", "1", "--conversations", "20"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    result: dict[str, Any] = json.loads((tmp_path / "pipeline.quick.json").read_text(encoding="utf-8"))
+    assert result["workload"]["rates"] == [20]
+    level = result["levels"][0]
+    assert level["suggestions"] == level["help_seeker_messages"] > 0
+    assert set(level["overhead_ms"]) >= {"p50", "p95", "p99", "max"}
+    assert set(result["floor"]["floor_ms"]) >= {"p50", "p99"}
+    assert result["saturation"]["suggestions"] == result["saturation"]["help_seeker_messages"] == 20
+    assert result["saturation"]["cpu_ms_per_message"]
+    assert {"worker-deid", "worker-router", "worker-assembler"} <= set(result["memory_kib"])
+    assert result["first_partial"]["with_partial"] > 0
+    assert set(result["targets"]) == {
+        "p99_ms_at_200",
+        "saturation_messages_per_second",
+        "ratio_to_floor_at_200",
+    }
+    assert (tmp_path / "pipeline.quick.md").read_text(encoding="utf-8").startswith("# pipeline benchmark")
