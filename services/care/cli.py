@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="route JSON lines of conversations from stdin (evaluation, audits)")
     p.set_defaults(func=_route)
 
-    p = sub.add_parser("risk", help="suicide-risk levels for JSON lines of conversations (evaluation, audits)")
+    p = sub.add_parser("risk", help="suicide-risk levels of JSON lines of conversations (evaluation)")
     p.add_argument(
         "--model-dir", default=None, help="an ONNX risk classifier directory, combined with the lexicons"
     )

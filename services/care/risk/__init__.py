@@ -34,8 +34,8 @@ Per-message cost is a fraction of a millisecond on one core (see tests/unit/risk
 
 from __future__ import annotations
 
-from care.risk.conversation import COUNSELOR, HELP_SEEKER, ConversationRisk, assess_turns, context_for
 from care.risk.context import QuestionKind
+from care.risk.conversation import COUNSELOR, HELP_SEEKER, ConversationRisk, assess_turns, context_for
 from care.risk.detect import RiskDetector, TurnClassifier, TurnContext, TurnRisk, default_detector, detect
 from care.risk.levels import RiskLevel
 

@@ -39,8 +39,8 @@ from care.risk.context import (
     question_kind,
     question_kinds,
 )
-from care.risk.lexicon import CATEGORY_LEVELS, Lexicon, default_lexicons
 from care.risk.levels import RiskLevel
+from care.risk.lexicon import CATEGORY_LEVELS, Lexicon, default_lexicons
 from care.risk.normalize import clause_starts, normalize, sentence_starts
 
 __all__ = [

@@ -169,11 +169,11 @@ def parse_lexicon(name: str, text: str) -> Lexicon:
     if script is None:
         raise LexiconError(f"{name}: missing @script line")
     patterns: dict[str, re.Pattern[str]] = {}
-    contextual: dict[str, re.Pattern[str]] = {}
+    context_only: dict[str, re.Pattern[str]] = {}
     for (section_name, is_contextual), alternatives in lines.items():
         compiled = re.compile("|".join(f"(?:{p})" for p in alternatives))
-        (contextual if is_contextual else patterns)[section_name] = compiled
-    return Lexicon(name, script, MappingProxyType(patterns), MappingProxyType(contextual))
+        (context_only if is_contextual else patterns)[section_name] = compiled
+    return Lexicon(name, script, MappingProxyType(patterns), MappingProxyType(context_only))
 
 
 def load_lexicon(file_name: str) -> Lexicon:
