@@ -53,7 +53,6 @@ type (B- and I- together); an entity's score is the mean over its tokens.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -64,12 +63,23 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
 
 from care.deid.morphology import stems
 from care.deid.normalize import Detector, NormalizedText, Span
 from care.logging import get_logger
+from care.onnx_models import (
+    CONFIG_FILE,
+    INT_TYPES,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    OnnxModelError,
+    logits_output,
+    open_session,
+    read_json,
+    read_tokenizer,
+    softmax,
+)
 
 __all__ = [
     "CONFIG_FILE",
@@ -85,9 +95,6 @@ __all__ = [
 
 log = get_logger(__name__)
 
-MODEL_FILE = "model.onnx"
-TOKENIZER_FILE = "tokenizer.json"
-CONFIG_FILE = "config.json"
 SETTINGS_FILE = "care-ner.json"
 
 DEFAULT_LABEL_MAP: Mapping[str, str] = {
@@ -117,7 +124,6 @@ _BIO = re.compile(r"([BIESLU])[-_](.+)")
 _BEGIN_TAGS = frozenset("BSU")
 _INPUTS_REQUIRED = ("input_ids", "attention_mask")
 _INPUTS_ALLOWED = frozenset({*_INPUTS_REQUIRED, "token_type_ids"})
-_INT_TYPES: Mapping[str, type[np.signedinteger[Any]]] = {"tensor(int64)": np.int64, "tensor(int32)": np.int32}
 _SETTINGS_KEYS = frozenset({"label_map", "min_score", "max_length", "stride", "aggregation"})
 _AGGREGATIONS = frozenset({"average", "first"})
 # Context rank of a token at a text edge: nothing is missing there, so any window is as good.
@@ -127,8 +133,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-class NerModelError(Exception):
+class NerModelError(OnnxModelError):
     """A model directory cannot be used. The message names the directory and the file at fault."""
+
+    subject = "NER model"
 
 
 @dataclass(frozen=True)
@@ -158,13 +166,6 @@ def _parse_label(name: str, label_map: Mapping[str, str | None]) -> _Label:
     )
     model_type = model_type.upper()
     return _Label(tag, model_type, label_map.get(model_type))
-
-
-def _softmax(logits: npt.NDArray[Any]) -> FloatArray:
-    shifted = logits.astype(np.float64) - logits.max(axis=-1, keepdims=True)
-    exp = np.exp(shifted)
-    result: FloatArray = exp / exp.sum(axis=-1, keepdims=True)
-    return result
 
 
 class OnnxNerDetector:
@@ -200,8 +201,8 @@ class OnnxNerDetector:
         self._content_len = max_length - len(self._prefix_ids) - len(self._suffix_ids)
         self._pad_id = pad_id
         inputs = {i.name: i for i in session.get_inputs()}
-        self._input_types = {name: _INT_TYPES[i.type] for name, i in inputs.items()}
-        self._output_name = _logits_output(session, model_dir).name
+        self._input_types = {name: INT_TYPES[i.type] for name, i in inputs.items()}
+        self._output_name = logits_output(session, model_dir, error=NerModelError).name
         # Entity types by index; labels of one type (B-PER, I-PER) add up to that type's score.
         self._types = tuple(sorted({lab.model_type for lab in self._labels if lab.care_type is not None}))
         self._type_of_label = np.array(
@@ -236,10 +237,10 @@ class OnnxNerDetector:
                 raise NerModelError(f"NER model directory {model_dir}: missing {name}")
 
         settings = _read_settings(model_dir)
-        config = _read_json(model_dir, CONFIG_FILE)
+        config = read_json(model_dir, CONFIG_FILE, error=NerModelError)
         labels = _read_labels(model_dir, config, settings.label_map)
-        tokenizer, pad_id = _read_tokenizer(model_dir)
-        session = _open_session(model_dir, intra_op_num_threads)
+        tokenizer, pad_id = read_tokenizer(model_dir, error=NerModelError)
+        session = open_session(model_dir, intra_op_num_threads, error=NerModelError)
         fixed_batch, fixed_seq_len = _check_graph(model_dir, session, len(labels))
         special_ids = _special_tokens_around(tokenizer, model_dir)
         specials = sum(len(ids) for ids in special_ids)
@@ -341,7 +342,7 @@ class OnnxNerDetector:
                 f"NER model returned logits of shape {getattr(logits, 'shape', None)}, "
                 f"expected {(rows, seq_len, len(self._labels))}"
             )
-        return _softmax(np.asarray(logits))
+        return softmax(np.asarray(logits))
 
     def _decode(
         self,
@@ -436,23 +437,11 @@ def _words(word_ids: Sequence[int | None]) -> list[tuple[int, int]]:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def _read_json(model_dir: Path, name: str) -> dict[str, Any]:
-    try:
-        data = json.loads((model_dir / name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NerModelError(
-            f"NER model directory {model_dir}: {name} is not readable JSON ({error})"
-        ) from error
-    if not isinstance(data, dict):
-        raise NerModelError(f"NER model directory {model_dir}: {name} must hold a JSON object")
-    return data
-
-
 def _read_settings(model_dir: Path) -> NerSettings:
     label_map: dict[str, str | None] = dict(DEFAULT_LABEL_MAP)
     if not (model_dir / SETTINGS_FILE).is_file():
         return NerSettings(label_map=label_map)
-    raw = _read_json(model_dir, SETTINGS_FILE)
+    raw = read_json(model_dir, SETTINGS_FILE, error=NerModelError)
 
     def bad(what: str) -> NerModelError:
         return NerModelError(f"NER model directory {model_dir}: {SETTINGS_FILE}: {what}")
@@ -514,32 +503,6 @@ def _read_labels(
     return labels
 
 
-def _read_tokenizer(model_dir: Path) -> tuple[Tokenizer, int]:
-    try:
-        tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
-    except Exception as error:  # tokenizers raises plain Exception for any parse error
-        raise NerModelError(
-            f"NER model directory {model_dir}: {TOKENIZER_FILE} is not a tokenizers file ({error})"
-        ) from error
-    pad_id = _pad_id(tokenizer)
-    # Windowing and padding are ours: truncation saved in the file would cut text off.
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    return tokenizer, pad_id
-
-
-def _pad_id(tokenizer: Tokenizer) -> int:
-    padding = tokenizer.padding
-    if padding and isinstance(padding.get("pad_id"), int):
-        return int(padding["pad_id"])
-    for token in ("[PAD]", "<pad>", "<PAD>"):
-        token_id = tokenizer.token_to_id(token)
-        if token_id is not None:
-            return token_id
-    # Masked out by attention_mask; any valid id will do.
-    return 0
-
-
 def _special_tokens_around(tokenizer: Tokenizer, model_dir: Path) -> tuple[IntArray, IntArray]:
     """Special token ids the post-processor puts before and after a single sequence."""
     probe = tokenizer.encode("a b", add_special_tokens=True)
@@ -553,30 +516,6 @@ def _special_tokens_around(tokenizer: Tokenizer, model_dir: Path) -> tuple[IntAr
         np.asarray(ids[: content[0]], dtype=np.int64),
         np.asarray(ids[content[-1] + 1 :], dtype=np.int64),
     )
-
-
-def _open_session(model_dir: Path, threads: int) -> Any:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3  # errors only: onnxruntime writes to stderr, outside our JSON logs
-    try:
-        return ort.InferenceSession(
-            str(model_dir / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as error:  # onnxruntime raises its own pybind types (InvalidProtobuf, Fail, ...)
-        raise NerModelError(
-            f"NER model directory {model_dir}: {MODEL_FILE} is not a loadable ONNX model ({error})"
-        ) from error
-
-
-def _logits_output(session: Any, model_dir: Path) -> Any:
-    outputs = session.get_outputs()
-    if not outputs:
-        raise NerModelError(f"NER model directory {model_dir}: {MODEL_FILE} has no outputs")
-    return next((o for o in outputs if o.name == "logits"), outputs[0])
 
 
 def _static(dim: object) -> int | None:
@@ -599,7 +538,7 @@ def _check_graph(model_dir: Path, session: Any, num_labels: int) -> tuple[int | 
     batch_dims: set[int | None] = set()
     seq_dims: set[int | None] = set()
     for name, spec in inputs.items():
-        if spec.type not in _INT_TYPES:
+        if spec.type not in INT_TYPES:
             raise bad(f"input {name} must be int64 or int32, is {spec.type}")
         shape = list(spec.shape or [])
         if len(shape) != 2:
@@ -607,7 +546,7 @@ def _check_graph(model_dir: Path, session: Any, num_labels: int) -> tuple[int | 
         batch_dims.add(_static(shape[0]))
         seq_dims.add(_static(shape[1]))
 
-    output = _logits_output(session, model_dir)
+    output = logits_output(session, model_dir, error=NerModelError)
     shape = list(output.shape or [])
     if len(shape) != 3:
         raise bad(f"output {output.name} must be [batch, sequence, labels], is {shape}")

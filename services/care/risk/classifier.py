@@ -4,8 +4,8 @@ Off by default. A model fine-tuned on risk levels (e.g. AlephBERT for Hebrew, Ar
 Arabic) catches phrasings no lexicon lists; :class:`care.risk.detect.RiskDetector` combines its level
 with the lexicon level by maximum, so a model can raise a turn's level but never lower it.
 
-Model directory layout (the same conventions as the deid NER slot, ``care.deid.ner``)
-------------------------------------------------------------------------------------
+Model directory layout (the same as the deid NER slot's; both load it with ``care.onnx_models``)
+--------------------------------------------------------------------------------------------
 ``model.onnx``
     Inputs ``input_ids`` and ``attention_mask`` (int64 or int32, [batch, seq]) and optionally
     ``token_type_ids``; the output named ``logits`` (or the first output) is [batch, num_labels].
@@ -35,21 +35,19 @@ from typing import Any
 import numpy as np
 from tokenizers import Tokenizer
 
-# The deid NER slot already solves loading, checking and running an ONNX model with its tokenizer;
-# its helpers are reused rather than copied, and their errors re-raised as this slot's.
-from care.deid.ner import (
-    _INT_TYPES,
+from care.logging import get_logger
+from care.onnx_models import (
     CONFIG_FILE,
+    INT_TYPES,
     MODEL_FILE,
     TOKENIZER_FILE,
-    NerModelError,
-    _logits_output,
-    _open_session,
-    _read_json,
-    _read_tokenizer,
-    _softmax,
+    OnnxModelError,
+    logits_output,
+    open_session,
+    read_json,
+    read_tokenizer,
+    softmax,
 )
-from care.logging import get_logger
 from care.risk.levels import RiskLevel
 
 __all__ = ["SETTINGS_FILE", "OnnxRiskClassifier", "RiskModelError"]
@@ -64,8 +62,10 @@ _INPUTS_REQUIRED = ("input_ids", "attention_mask")
 _INPUTS_ALLOWED = frozenset({*_INPUTS_REQUIRED, "token_type_ids"})
 
 
-class RiskModelError(Exception):
+class RiskModelError(OnnxModelError):
     """A risk model directory cannot be used; the message names the directory and the file at fault."""
+
+    subject = "risk model"
 
 
 class OnnxRiskClassifier:
@@ -87,8 +87,8 @@ class OnnxRiskClassifier:
         self._levels = levels
         self._min_score = min_score
         self._use_context = use_context
-        self._input_types = {i.name: _INT_TYPES[i.type] for i in session.get_inputs()}
-        self._output_name = _logits_output(session, model_dir).name
+        self._input_types = {i.name: INT_TYPES[i.type] for i in session.get_inputs()}
+        self._output_name = logits_output(session, model_dir, error=RiskModelError).name
 
     def __repr__(self) -> str:
         return f"OnnxRiskClassifier(model_dir={str(self.model_dir)!r}, labels={len(self._levels)})"
@@ -105,13 +105,14 @@ class OnnxRiskClassifier:
         for name in (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE):
             if not (model_dir / name).is_file():
                 raise RiskModelError(f"risk model directory {model_dir}: missing {name}")
-        try:
-            config = _read_json(model_dir, CONFIG_FILE)
-            settings = _read_json(model_dir, SETTINGS_FILE) if (model_dir / SETTINGS_FILE).is_file() else {}
-            tokenizer, pad_id = _read_tokenizer(model_dir)
-            session = _open_session(model_dir, intra_op_num_threads)
-        except NerModelError as error:
-            raise RiskModelError(str(error).replace("NER model", "risk model")) from error
+        config = read_json(model_dir, CONFIG_FILE, error=RiskModelError)
+        settings = (
+            read_json(model_dir, SETTINGS_FILE, error=RiskModelError)
+            if (model_dir / SETTINGS_FILE).is_file()
+            else {}
+        )
+        tokenizer, pad_id = read_tokenizer(model_dir, error=RiskModelError)
+        session = open_session(model_dir, intra_op_num_threads, error=RiskModelError)
         levels, min_score, max_length, use_context = _read_settings(model_dir, config, settings)
         _check_graph(model_dir, session, len(levels))
         tokenizer.enable_truncation(max_length=max_length)
@@ -157,7 +158,7 @@ class OnnxRiskClassifier:
                 f"risk model returned logits of shape {getattr(logits, 'shape', None)}, "
                 f"expected {(1, len(self._levels))}"
             )
-        probs = _softmax(np.asarray(logits))[0]
+        probs = softmax(np.asarray(logits))[0]
         best = int(probs.argmax())
         return self._levels[best] if probs[best] >= self._min_score else RiskLevel.NONE
 
@@ -218,9 +219,9 @@ def _check_graph(model_dir: Path, session: Any, num_labels: int) -> None:
     if extra:
         raise bad(f"unexpected inputs {extra}; allowed: {sorted(_INPUTS_ALLOWED)}")
     for name, spec in inputs.items():
-        if spec.type not in _INT_TYPES:
+        if spec.type not in INT_TYPES:
             raise bad(f"input {name} must be int64 or int32, is {spec.type}")
-    output = _logits_output(session, model_dir)
+    output = logits_output(session, model_dir, error=RiskModelError)
     shape = list(output.shape or [])
     if len(shape) != 2:
         raise bad(f"output {output.name} must be [batch, labels], is {shape}")
