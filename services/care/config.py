@@ -89,6 +89,21 @@ class Settings(BaseSettings):
     context_opening_turns: int = Field(default=2, ge=0)
     context_block_fraction: float = Field(default=1 / 3, gt=0, lt=1)
 
+    # Risk: a RiskAlert goes to care.alerts when a conversation's running maximum level rises to
+    # this level or above (none, low, moderate, high, imminent); at high or above one candidate
+    # follows the line's safety protocol. An optional fine-tuned classifier (ONNX model directory
+    # with tokenizer.json) is combined with the lexicons by maximum.
+    risk_alert_threshold: Literal["low", "moderate", "high", "imminent"] = "moderate"
+    risk_model_dir: str = ""
+
+    # Safety gate: numbers and sites a candidate may name (comma-separated), the numbers the
+    # protocol text gives, and a directory of "<route>.txt" protocol texts (packaged when empty).
+    safety_allowed_numbers: str = "101,100,102,1201"
+    safety_allowed_links: str = "eran.org.il,sahar.org.il"
+    safety_emergency_number: str = "101"
+    safety_hotline_number: str = "1201"
+    safety_protocol_dir: str = ""
+
     # Model backends, per language: a base URL each, or one URL plus LoRA adapter ids.
     backend_url: str = ""
     backend_he_url: str = ""
@@ -163,6 +178,14 @@ class Settings(BaseSettings):
             "multi": self.backend_multi_model_dir,
         }
         return specific.get(route, "") or self.backend_model_dir
+
+    @property
+    def safety_allowed_number_list(self) -> tuple[str, ...]:
+        return _split(self.safety_allowed_numbers)
+
+    @property
+    def safety_allowed_link_list(self) -> tuple[str, ...]:
+        return _split(self.safety_allowed_links)
 
     @property
     def served_routes(self) -> tuple[str, ...]:

@@ -29,6 +29,17 @@ from care.assembler.assemble import Assembly, MissingRoleError, assemble
 from care.assembler.partials import PartialCandidates
 from care.assembler.plan import Action
 from care.assembler.prompt import RoutePrompt, as_prompt_messages, load_route_prompts
+from care.assembler.risk_step import RiskPolicy, risk_alert
+from care.assembler.safeguard import (
+    apply_safety,
+    known_placeholders,
+    model_candidate_count,
+    needs_protocol,
+    protocol_first,
+    risk_level_to_proto,
+    safety_policy,
+    withhold_unsafe_partials,
+)
 from care.assembler.state import history_from_proto, history_to_proto
 from care.config import Settings
 from care.inference.client import InferenceClient
@@ -36,6 +47,10 @@ from care.inference.fallback import fallback_candidates
 from care.inference.strategies import choose_strategies
 from care.logging import get_logger
 from care.prompting.tokens import TokenCounter, load_token_counter
+from care.risk import RiskDetector, RiskLevel, default_detector
+from care.risk.classifier import OnnxRiskClassifier
+from care.safety import protocol_candidate
+from care.safety import warm_up as warm_up_safety
 from care.streaming.codec import decode
 from care.streaming.scheduler import ConversationScheduler
 from care.telemetry import tracer
@@ -156,12 +171,29 @@ def route_prompts(settings: Settings) -> dict[str, RoutePrompt]:
     )
 
 
+def risk_policy(settings: Settings) -> RiskPolicy:
+    """The lexicon detector, with the fine-tuned classifier beside it when a model is mounted."""
+    if not settings.risk_model_dir:
+        return RiskPolicy(default_detector(), RiskLevel.parse(settings.risk_alert_threshold))
+    classifier = OnnxRiskClassifier.from_directory(settings.risk_model_dir)
+    detector = RiskDetector(classifier=classifier)
+    return RiskPolicy(detector, RiskLevel.parse(settings.risk_alert_threshold))
+
+
 def register(app: faust.App, settings: Settings) -> None:
     partitions = settings.topic_partitions
     routed = raw_topic(app, topics.CHAT_ROUTED, partitions)
     internal = raw_topic(app, topics.SUGGESTIONS_INTERNAL, partitions)
     deadletter = raw_topic(app, topics.DEADLETTER, partitions)
+    alerts = raw_topic(app, topics.ALERTS, partitions)
     histories = raw_table(app, "assembler-history", topics.HISTORY_CHANGELOG, partitions)
+    risk = risk_policy(settings)
+    safety = safety_policy(settings)
+    # Lexicons, detectors and protocol texts load now: a broken configuration stops the worker at
+    # start-up with the reason, and the first help-seeker does not pay for the loading.
+    warm_up_safety(safety)
+    for route in settings.model_routes:
+        protocol_candidate(route, safety)
     inference = LazyInferenceClient(settings.inference_target)
     scheduler = ConversationScheduler(settings.max_inference_in_flight)
     prompts: Mapping[str, RoutePrompt] = route_prompts(settings)
@@ -184,9 +216,26 @@ def register(app: faust.App, settings: Settings) -> None:
         key = chat.conversation_id.encode("utf-8")
         history = history_from_proto(histories.get(key))
         try:
-            assembly = assemble(history, routed_event, prompts)
+            assembly = assemble(history, routed_event, prompts, risk)
         except MissingRoleError as error:
             raise StageError("missing_field", str(error)) from None
+        if assembly.risk is not None and assembly.risk.alert:
+            # At once, before the suggestion is even asked for, and before the history that records
+            # the alert is stored: a crash in between re-sends it (same id), never loses it.
+            alert = risk_alert(chat.conversation_id, chat.event_id, assembly.risk)
+            await send(alerts, chat.conversation_id, alert)
+            metrics.record_risk_alert(assembly.risk.level_max.label)
+            log.warning(
+                "risk alert",
+                extra={
+                    "fields": {
+                        "conversation_id": chat.conversation_id,
+                        "event_id": chat.event_id,
+                        "level": assembly.risk.level_max.label,
+                        "categories": list(assembly.risk.turn.categories),
+                    }
+                },
+            )
         if assembly.history != history:
             histories[key] = history_to_proto(assembly.history)
         if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
@@ -201,12 +250,14 @@ def register(app: faust.App, settings: Settings) -> None:
             return None
         request = None
         if assembly.action is Action.SUGGEST and assembly.prompt is not None:
+            risk_level = RiskLevel(assembly.history.risk_max)
             request = suggestions.suggest_request(
                 routed_event,
                 as_prompt_messages(assembly.prompt.messages),
-                settings.num_candidates,
+                model_candidate_count(settings.num_candidates, risk_level),
                 settings.max_new_tokens,
                 assembly.prompt.prompt_tokens,
+                risk_level_to_proto(risk_level),
             )
         turns = len(assembly.history.turns)
         return PendingSuggestion(
@@ -240,6 +291,16 @@ def register(app: faust.App, settings: Settings) -> None:
             suggestion = suggestions.superseded(pending.routed_event, pending.history_turns)
         else:
             suggestion = await generate(pending, pending.request)
+        if pending.assembly is not None:
+            gated = apply_safety(
+                suggestion,
+                history=pending.assembly.history,
+                risk_level=RiskLevel(pending.assembly.history.risk_max),
+                policy=safety,
+                variant=pending.history_turns,
+            )
+            for reason in gated.blocks:
+                metrics.record_safety_block(suggestion.route, reason)
         if pending.assembly is not None and pending.assembly.prompt is not None:
             prompt = pending.assembly.prompt
             suggestion.prompt_tokens = prompt.prompt_tokens
@@ -300,6 +361,20 @@ def register(app: faust.App, settings: Settings) -> None:
             partials.add(chunk.delta)
             now = time.monotonic()
             if partials.due(now):
-                update = suggestions.partial(pending.routed_event, pending.history_turns, partials.take(now))
+                shown = safe_partials(pending, partials.take(now))
+                update = suggestions.partial(pending.routed_event, pending.history_turns, shown)
                 await send(internal, pending.conversation_id, update)
         raise ConnectionError("the inference stream ended without a final response")
+
+    def safe_partials(
+        pending: PendingSuggestion, candidates: list[events_pb2.Candidate]
+    ) -> list[events_pb2.Candidate]:
+        assert pending.assembly is not None  # a model call always comes from an assembly
+        history = pending.assembly.history
+        route = pending.routed_event.route.name
+        shown = withhold_unsafe_partials(
+            candidates, route=route, placeholders=known_placeholders(history), policy=safety
+        )
+        if needs_protocol(RiskLevel(history.risk_max)):
+            shown = protocol_first(shown, route, safety)
+        return shown

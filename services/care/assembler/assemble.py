@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from care.assembler.history import History, Turn
+from care.assembler.history import History, Speaker, Turn
 from care.assembler.plan import Action, plan_end, plan_message
 from care.assembler.prompt import BuiltPrompt, RoutePrompt, account, build_prompt
+from care.assembler.risk_step import RiskPolicy, RiskStep, assess_turn
 from care.assembler.state import SPEAKERS
 from care.streaming.codec import DecodeError
 from care.v1 import events_pb2
@@ -39,10 +40,15 @@ class Assembly:
     prompt: BuiltPrompt | None = None
     # A new message or counselor reply makes any generation still running for the conversation moot.
     supersedes: bool = False
+    # The risk of a new help-seeker turn (None for other events and for redeliveries).
+    risk: RiskStep | None = None
 
 
 def assemble(
-    history: History, routed: events_pb2.PipelineEvent, prompts: Mapping[str, RoutePrompt]
+    history: History,
+    routed: events_pb2.PipelineEvent,
+    prompts: Mapping[str, RoutePrompt],
+    risk: RiskPolicy | None = None,
 ) -> Assembly:
     chat = routed.event
     if chat.type == events_pb2.CHAT_EVENT_TYPE_CONVERSATION_ENDED:
@@ -55,16 +61,20 @@ def assemble(
     if history.ended and is_new:
         # A redelivered message that was appended before the end is answered again as usual.
         raise ConversationEndedError
-    plan = plan_message(
-        history, Turn(chat.event_id, SPEAKERS[chat.role], chat.text), routed.route.name, routed.route.reason
-    )
+    speaker = SPEAKERS[chat.role]
+    step = None
+    if risk is not None and is_new and speaker is Speaker.HELP_SEEKER:
+        # Every language is read, served or not: a help-seeker at risk needs the alert either way.
+        history, step = assess_turn(history, chat.text, risk.detector, risk.alert_threshold)
+    turn = Turn(chat.event_id, speaker, chat.text)
+    plan = plan_message(history, turn, routed.route.name, routed.route.reason)
     updated = plan.history
     route_prompt = prompts.get(updated.route)
     if route_prompt is not None:
         updated = account(updated, route_prompt)
     if plan.action is not Action.SUGGEST:
-        return Assembly(updated, plan.action, plan.reason, supersedes=is_new)
+        return Assembly(updated, plan.action, plan.reason, supersedes=is_new, risk=step)
     if route_prompt is None:
-        return Assembly(updated, Action.NO_SUGGESTION, NO_MODEL_REASON, supersedes=is_new)
+        return Assembly(updated, Action.NO_SUGGESTION, NO_MODEL_REASON, supersedes=is_new, risk=step)
     built, updated = build_prompt(updated, route_prompt)
-    return Assembly(updated, Action.SUGGEST, prompt=built, supersedes=is_new)
+    return Assembly(updated, Action.SUGGEST, prompt=built, supersedes=is_new, risk=step)

@@ -44,6 +44,10 @@ class History:
     token_fingerprint: str = ""
     # The window of the previous model request, to tell how much of its prefix the next repeats.
     last_prompt: PromptWindow = PromptWindow()
+    # Risk: the running maximum level of the help-seeker's turns, and the highest level already
+    # alerted (a new alert only on a rise). RiskLevel values (care.risk.levels), kept as plain ints.
+    risk_max: int = 0
+    risk_alerted: int = 0
 
     def contains(self, event_id: str) -> bool:
         # Redeliveries arrive shortly after the original, so the recent end is searched first.

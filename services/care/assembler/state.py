@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from care.assembler.history import History, PromptWindow, Speaker, Turn
 from care.v1 import events_pb2, state_pb2
 
@@ -23,6 +25,8 @@ def history_from_proto(blob: bytes | None) -> History:
         PromptWindow(counted, stored.window_cut, stored.window_opening),
         stored.token_fingerprint,
         PromptWindow(stored.prompt_turns, stored.prompt_cut, stored.prompt_opening),
+        risk_from_proto(stored.risk_max),
+        risk_from_proto(stored.risk_alerted),
     )
 
 
@@ -40,4 +44,15 @@ def history_to_proto(history: History) -> bytes:
         prompt_turns=history.last_prompt.turns,
         prompt_cut=history.last_prompt.cut,
         prompt_opening=history.last_prompt.opening,
+        risk_max=risk_to_proto(history.risk_max),
+        risk_alerted=risk_to_proto(history.risk_alerted),
     ).SerializeToString()
+
+
+# care.v1.RiskLevel numbers a level one above RiskLevel's value (0 is UNSPECIFIED, read as none).
+def risk_from_proto(value: int) -> int:
+    return max(0, value - 1)
+
+
+def risk_to_proto(level: int) -> events_pb2.RiskLevel:
+    return cast("events_pb2.RiskLevel", level + 1)

@@ -13,6 +13,7 @@ def suggest_request(
     num_candidates: int,
     max_new_tokens: int,
     prompt_tokens: int = 0,
+    risk_level: events_pb2.RiskLevel = events_pb2.RISK_LEVEL_UNSPECIFIED,
 ) -> inference_pb2.SuggestRequest:
     chat = event.event
     return inference_pb2.SuggestRequest(
@@ -23,6 +24,7 @@ def suggest_request(
         num_candidates=num_candidates,
         max_new_tokens=max_new_tokens,
         prompt_tokens=prompt_tokens,
+        risk_level=risk_level,
     )
 
 

@@ -510,8 +510,9 @@ def _generate(
     max_new_tokens: int,
     input_length: int,
     adapter: str = "",
+    scripted: str | None = None,
 ) -> _Generation:
-    phrase = pick_phrase(
+    phrase = scripted or pick_phrase(
         detect_language(language_text),
         strategy_from_text(steering_text),
         _reply_seed(seed_text, params.seed),
@@ -585,6 +586,8 @@ class _State:
         self.faults = FaultPlan.from_json({"mode": config.fault_mode, "rate": config.fault_rate})
         self.ttft_ms = config.time_to_first_token_ms
         self.tpt_ms = config.time_per_token_ms
+        # Replies that tests script (POST /_standin/replies), e.g. an unsafe one for the safety gate.
+        self.scripted_replies: deque[str] = deque()
         self.handlers: set[asyncio.Task[Any]] = set()
         self.in_flight = 0
         self.tgi_requests = 0
@@ -684,6 +687,10 @@ class _State:
         self.stream_events = 0
         self.simulated_delay_ms = 0.0
         self.cancelled = 0
+
+    def next_scripted_reply(self) -> str | None:
+        """The next scripted reply, consumed by one generation; None once the script is used up."""
+        return self.scripted_replies.popleft() if self.scripted_replies else None
 
     def latency(self) -> dict[str, float]:
         return {"time_to_first_token_ms": self.ttft_ms, "time_per_token_ms": self.tpt_ms}
@@ -914,6 +921,7 @@ async def _text_generation(request: web.Request, endpoint: Endpoint) -> web.Stre
             max_new_tokens=admission.max_new_tokens,
             input_length=min(input_length, params.truncate or input_length),
             adapter=_adapter(state.config, params.adapter_id),
+            scripted=state.next_scripted_reply(),
         )
 
     if not streaming:
@@ -1048,6 +1056,7 @@ async def handle_chat_completions(request: web.Request) -> web.StreamResponse:
             max_new_tokens=admission.max_new_tokens,
             input_length=input_length,
             adapter=adapter,
+            scripted=state.next_scripted_reply(),
         )
 
     def usage(result: _Generation) -> dict[str, int]:
@@ -1211,6 +1220,22 @@ async def handle_set_latency(request: web.Request) -> web.Response:
     return _json(state.latency())
 
 
+async def handle_get_replies(request: web.Request) -> web.Response:
+    return _json({"scripted": len(_state(request).scripted_replies)})
+
+
+async def handle_set_replies(request: web.Request) -> web.Response:
+    """The next generations reply with these texts, one each, in order; an empty list clears them."""
+    body = await _read_json(request)
+    texts = body.get("texts") if isinstance(body, dict) else None
+    if not isinstance(texts, list) or not all(isinstance(t, str) and t for t in texts):
+        raise _invalid("texts must be a list of non-empty strings")
+    state = _state(request)
+    state.scripted_replies = deque(texts)
+    log.info("scripted replies set", extra={"fields": {"count": len(texts)}})
+    return _json({"scripted": len(texts)})
+
+
 async def handle_get_stats(request: web.Request) -> web.Response:
     return _json(_state(request).stats())
 
@@ -1321,6 +1346,8 @@ def create_app(config: StandinConfig) -> web.Application:
     app.router.add_post(_CONTROL_PREFIX + "faults", handle_set_faults)
     app.router.add_get(_CONTROL_PREFIX + "latency", handle_get_latency)
     app.router.add_post(_CONTROL_PREFIX + "latency", handle_set_latency)
+    app.router.add_get(_CONTROL_PREFIX + "replies", handle_get_replies)
+    app.router.add_post(_CONTROL_PREFIX + "replies", handle_set_replies)
     app.router.add_get(_CONTROL_PREFIX + "stats", handle_get_stats)
     app.router.add_delete(_CONTROL_PREFIX + "stats", handle_reset_stats)
     app.router.add_get(_CONTROL_PREFIX + "requests", handle_get_requests)
