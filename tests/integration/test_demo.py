@@ -38,3 +38,9 @@ def test_demo_prints_suggestions_and_writes_one_per_help_seeker_message(tmp_path
     assert {line["route"] for line in lines} == {"he", "ar", "unsupported"}
     assert "[PHONE_1]" in result.stdout, "the demo shows the message as the model saw it"
     assert "latency from produce to suggestion" in result.stdout
+    # The conversation that escalates raises an alert, and its last suggestion leads with the protocol.
+    assert "RISK ALERT" in result.stdout
+    assert "safety protocol" in result.stdout
+    escalating = [line for line in lines if line["conversationId"] == "demo-he-0002"]
+    assert escalating[-1]["riskLevel"] in {"RISK_LEVEL_HIGH", "RISK_LEVEL_IMMINENT"}
+    assert escalating[-1]["candidates"][0]["source"] == "protocol"

@@ -21,6 +21,7 @@ from care.v1 import events_pb2
 STATUS = {
     v.number: v.name.removeprefix("SUGGESTION_STATUS_") for v in events_pb2.SuggestionStatus.DESCRIPTOR.values
 }
+RISK = {v.number: v.name.removeprefix("RISK_LEVEL_") for v in events_pb2.RiskLevel.DESCRIPTOR.values}
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,13 @@ async def run_demo(options: DemoOptions, out: TextIO) -> int:
     out.write(f"Starting the embedded pipeline (logs in {workdir}) ...\n")
     out.flush()
     async with EmbeddedStack(stack_options) as stack:
-        watch = (topics.SUGGESTIONS.name, topics.CHAT_DEIDENTIFIED.name)
+        watch = (topics.SUGGESTIONS.name, topics.CHAT_DEIDENTIFIED.name, topics.ALERTS.name)
         async with PlatformClient(stack.settings, watch=watch) as platform:
             outcomes = await asyncio.gather(*(replay(platform, c, options.timeout_seconds) for c in samples))
             deidentified = _deidentified_texts(platform.records.get(topics.CHAT_DEIDENTIFIED.name, []))
+            alerts = _alerts(platform.records.get(topics.ALERTS.name, []))
     for outcome in outcomes:
-        _show(outcome, deidentified, out)
+        _show(outcome, deidentified, alerts, out)
     suggestions = [t.delivery.suggestion for o in outcomes for t in o.turns if t.delivery is not None]
     _summary(outcomes, out)
     if options.output is not None:
@@ -74,7 +76,22 @@ def _deidentified_texts(records: list[tuple[str, bytes]]) -> dict[str, str]:
     return texts
 
 
-def _show(outcome: ConversationOutcome, deidentified: dict[str, str], out: TextIO) -> None:
+def _alerts(records: list[tuple[str, bytes]]) -> dict[str, events_pb2.RiskAlert]:
+    """Alerts by the turn that raised them (a redelivered duplicate has the same id and turn)."""
+    alerts = (events_pb2.RiskAlert.FromString(value) for _, value in records)
+    return {alert.event_id: alert for alert in alerts}
+
+
+def _level(value: int) -> str:
+    return RISK.get(value, "?").lower()
+
+
+def _show(
+    outcome: ConversationOutcome,
+    deidentified: dict[str, str],
+    alerts: dict[str, events_pb2.RiskAlert],
+    out: TextIO,
+) -> None:
     conversation = outcome.conversation
     out.write(f"\n=== {conversation.conversation_id} ({conversation.channel.get('medium', '')}) ===\n")
     for turn in outcome.turns:
@@ -82,6 +99,12 @@ def _show(outcome: ConversationOutcome, deidentified: dict[str, str], out: TextI
             out.write(f"  counselor     : {turn.text}\n")
             continue
         out.write(f"  help-seeker   : {deidentified.get(turn.event_id, '(not seen)')}\n")
+        alert = alerts.get(turn.event_id)
+        if alert is not None:
+            out.write(
+                f"    RISK ALERT  : {_level(alert.level)} (was {_level(alert.previous_level)}; "
+                f"{', '.join(alert.categories)}) -> care.alerts\n"
+            )
         if turn.delivery is None:
             out.write("    no suggestion arrived\n")
             continue
@@ -92,12 +115,19 @@ def _show(outcome: ConversationOutcome, deidentified: dict[str, str], out: TextI
             f"{turn.latency_ms:.0f} ms (deid {t.deid_ms:.1f}, route {t.route_ms:.1f}, "
             f"assemble {t.assemble_ms:.1f}, inference {t.inference_ms:.1f}, "
             f"ttft {t.time_to_first_token_ms:.1f}, restore {t.restore_ms:.1f}; "
-            f"history {s.history_turns} turns)\n"
+            f"history {s.history_turns} turns; risk {_level(s.risk_level)})\n"
         )
+        if s.safety_blocks:
+            out.write(f"      safety    : replaced ({', '.join(s.safety_blocks)})\n")
         if s.status_reason:
             out.write(f"      reason    : {s.status_reason}\n")
         for candidate in s.candidates:
-            out.write(f"      {candidate.index + 1}. [{candidate.strategy}] {candidate.text}\n")
+            label = (
+                f"{candidate.strategy}, safety protocol"
+                if candidate.source == "protocol"
+                else candidate.strategy
+            )
+            out.write(f"      {candidate.index + 1}. [{label}] {candidate.text}\n")
 
 
 def _summary(outcomes: list[ConversationOutcome], out: TextIO) -> None:
