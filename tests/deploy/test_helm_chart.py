@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from care.config import Settings
+from care.safety.protocol import protocol_template
 from care.topics import ALL_TOPICS
 
 from .conftest import CHART, RULES_PATH, VALUES, Validate, check, helm_template_argv, run
@@ -24,6 +25,7 @@ COMBOS: dict[str, Path | None] = {
     "tgi-separate": VALUES / "tgi-separate.yaml",
     "operators": VALUES / "operators.yaml",
     "secure-kafka": VALUES / "secure-kafka.yaml",
+    "tracing-safety": VALUES / "tracing-safety.yaml",
 }
 STAGES = ("deid", "router", "assembler")
 Doc = dict[str, Any]
@@ -106,6 +108,19 @@ def test_crd_resources_fail_early_without_their_api(helm: str) -> None:
         (["tgi.enabled=true", "tgi.mode=both"], "tgi.mode must be lora or separate"),
         (["tgi.enabled=true", "tgi.modelVolume.type=nfs"], "tgi.modelVolume.type must be pvc or hostPath"),
         (["secrets.create=true"], "secrets.deidMapKeys is required"),
+        (["tracing.enabled=true"], "tracing.otlpEndpoint must be the collector's http:// or https:// URL"),
+        (
+            [
+                "tracing.enabled=true",
+                "tracing.otlpEndpoint=http://otel:4317",
+                "tracing.protocol=http/protobuf",
+            ],
+            "tracing.protocol must be grpc",
+        ),
+        (
+            ["tracing.enabled=true", "tracing.otlpEndpoint=http://otel:4318"],
+            "networkPolicy.tracing.ports [4317] lacks 4318",
+        ),
     ],
 )
 def test_bad_values_fail_with_a_reason(helm: str, values: list[str], message: str) -> None:
@@ -351,6 +366,144 @@ def test_secrets_tls_and_prompts(helm: str) -> None:
     assert "care-router" not in by_kind(docs, "Deployment")
     assert "care-deid" not in by_kind(docs, "HorizontalPodAutoscaler")
     assert by_kind(docs, "Deployment")["care-deid"]["spec"]["replicas"] == 2
+
+
+# --- risk, safety protocols, tracing ----------------------------------------------------------------
+CARE_PODS = ("care-deid", "care-router", "care-assembler", "care-inference")
+
+
+def test_risk_and_safety_settings_default_to_the_config_object(helm: str) -> None:
+    settings = settings_of(render(helm, "defaults"))
+    defaults = Settings.model_fields
+    for name in (
+        "risk_alert_threshold",
+        "safety_allowed_numbers",
+        "safety_allowed_links",
+        "safety_emergency_number",
+        "safety_hotline_number",
+    ):
+        assert settings[f"CARE_{name.upper()}"] == defaults[name].default, name
+    assert "CARE_SAFETY_PROTOCOL_DIR" not in settings  # the packaged texts
+    docs = render(helm, "tracing-safety")
+    assert settings_of(docs)["CARE_RISK_ALERT_THRESHOLD"] == "high"
+    assert settings_of(docs)["CARE_SAFETY_ALLOWED_NUMBERS"] == "101,100,102,1201,105"
+
+
+def test_safety_protocols_are_mounted_for_the_assembler_only(helm: str, tmp_path: Path) -> None:
+    docs = render(helm, "tracing-safety")
+    assert settings_of(docs)["CARE_SAFETY_PROTOCOL_DIR"] == "/etc/care/safety-protocols"
+    texts = by_kind(docs, "ConfigMap")["care-safety-protocols"]["data"]
+    assert set(texts) == {"he.txt", "ar.txt"}
+    # the texts as the assembler reads them: every served route, only the fields the policy fills
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for route in ("he", "ar"):
+        assert "{emergency_number}" in protocol_template(route, str(tmp_path))
+    for name in CARE_PODS:
+        spec = by_kind(docs, "Deployment")[name]["spec"]["template"]["spec"]
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        mounts = spec["containers"][0].get("volumeMounts", [])
+        if name == "care-assembler":
+            assert volumes["safety-protocols"] == {
+                "name": "safety-protocols",
+                "configMap": {"name": "care-safety-protocols"},
+            }
+            assert {
+                "name": "safety-protocols",
+                "mountPath": "/etc/care/safety-protocols",
+                "readOnly": True,
+            } in mounts
+        else:
+            assert "safety-protocols" not in volumes, name
+            assert "safety-protocols" not in {m["name"] for m in mounts}, name
+    # an existing ConfigMap instead: mounted by name, none rendered
+    existing = [
+        d
+        for d in yaml.safe_load_all(
+            check(
+                helm_template_argv(
+                    helm,
+                    [VALUES / "tracing-safety.yaml"],
+                    ["--set", "safetyProtocols.existingConfigMap=line-protocols"],
+                )
+            )
+        )
+        if d
+    ]
+    assert "care-safety-protocols" not in by_kind(existing, "ConfigMap")
+    assembler = by_kind(existing, "Deployment")["care-assembler"]["spec"]["template"]["spec"]
+    assert {"name": "safety-protocols", "configMap": {"name": "line-protocols"}} in assembler["volumes"]
+
+
+def test_tracing_env_on_every_care_pod(helm: str) -> None:
+    docs = render(helm, "tracing-safety")
+    for name in CARE_PODS:
+        e = env(container(docs, name))
+        assert e["OTEL_TRACES_EXPORTER"] == "otlp", name
+        assert e["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector.observability.svc:4317", name
+        assert e["OTEL_EXPORTER_OTLP_PROTOCOL"] == "grpc", name
+        assert e["OTEL_SERVICE_NAME"] == name, name  # care-deid, care-router, care-assembler, care-inference
+        assert e["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio", name
+        assert e["OTEL_TRACES_SAMPLER_ARG"] == "0.25", name
+        assert e["OTEL_K8S_POD_NAME"] == {"fieldRef": {"fieldPath": "metadata.name"}}, name
+        attributes = dict(a.split("=", 1) for a in e["OTEL_RESOURCE_ATTRIBUTES"].split(","))
+        assert attributes["k8s.pod.name"] == "$(OTEL_K8S_POD_NAME)", name
+        assert attributes["k8s.namespace.name"] == "$(OTEL_K8S_NAMESPACE)", name
+        assert attributes["deployment.environment"] == "staging", name
+        assert attributes["service.namespace"] == "care", name
+        # $(VAR) expands only from variables defined earlier in the list
+        names = [v["name"] for v in container(docs, name)["env"]]
+        assert names.index("OTEL_K8S_POD_NAME") < names.index("OTEL_RESOURCE_ATTRIBUTES"), name
+    topics = env(by_kind(docs, "Job")["care-topics"]["spec"]["template"]["spec"]["containers"][0])
+    assert not [n for n in topics if n.startswith("OTEL_")]
+    tgi = env(container(docs, "care-tgi"))
+    assert tgi["OTLP_ENDPOINT"] == "http://otel-collector.observability.svc:4317"
+    assert tgi["OTLP_SERVICE_NAME"] == "care-tgi"
+    # off by default: no OTEL_*/OTLP_* anywhere, no collector egress
+    for combo in ("defaults", "tgi-lora"):
+        off = render(helm, combo)
+        for name, spec in pod_specs(off):
+            for c in spec["containers"]:
+                assert not [n for n in env(c) if n.startswith(("OTEL_", "OTLP_"))], f"{combo}: {name}"
+        assert "care-tracing" not in policies(off)
+
+
+def test_tracing_network_policy_opens_the_collector_only(helm: str) -> None:
+    docs = render(helm, "tracing-safety")
+    policy = policies(docs)["care-tracing"]["spec"]
+    assert policy["policyTypes"] == ["Egress"]
+    assert policy["egress"] == [
+        {
+            "to": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}},
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "opentelemetry-collector"}},
+                }
+            ],
+            "ports": [{"protocol": "TCP", "port": 4317}],
+        }
+    ]
+    for pod in (*CARE_PODS, "care-tgi"):
+        assert 4317 in egress_ports(docs, pod), pod
+    assert 4317 not in egress_ports(docs, "care-topics")
+    assert 4317 not in egress_ports(render(helm, "tgi-lora"), "care-tgi")
+    # separate TGI servers are each selected
+    separate = [
+        d
+        for d in yaml.safe_load_all(
+            check(
+                helm_template_argv(
+                    helm,
+                    [VALUES / "tgi-separate.yaml", VALUES / "tracing-safety.yaml"],
+                    ["--set", "tgi.mode=separate"],
+                )
+            )
+        )
+        if d
+    ]
+    for route in ("he", "ar", "multi"):
+        assert 4317 in egress_ports(separate, f"care-tgi-{route}"), route
+        assert env(container(separate, f"care-tgi-{route}"))["OTLP_SERVICE_NAME"] == f"care-tgi-{route}"
 
 
 # --- topics -----------------------------------------------------------------------------------------

@@ -53,6 +53,12 @@ helm.sh/chart: {{ include "care.chart" .root }}
 {{- define "care.hasPrompts" -}}
 {{- if or .Values.prompts.existingConfigMap .Values.prompts.files }}true{{ end -}}
 {{- end -}}
+{{- define "care.safetyProtocolsName" -}}
+{{- default (printf "%s-safety-protocols" (include "care.fullname" .)) .Values.safetyProtocols.existingConfigMap -}}
+{{- end -}}
+{{- define "care.hasSafetyProtocols" -}}
+{{- if or .Values.safetyProtocols.existingConfigMap .Values.safetyProtocols.files }}true{{ end -}}
+{{- end -}}
 {{- define "care.secretName" -}}
 {{- default (printf "%s-secrets" (include "care.fullname" .)) .Values.secrets.existingSecret -}}
 {{- end -}}
@@ -96,7 +102,7 @@ helm.sh/chart: {{ include "care.chart" .root }}
 {{- end }}
 {{- end -}}
 
-{{/* Settings the chart derives: where the inference service and TGI are, TLS files, prompts -- */}}
+{{/* Settings the chart derives: inference service and TGI, TLS files, prompts, protocols - */}}
 {{- define "care.derivedSettings" -}}
 {{- $root := . -}}
 {{- $d := dict -}}
@@ -126,6 +132,9 @@ helm.sh/chart: {{ include "care.chart" .root }}
 {{- if include "care.hasPrompts" . -}}
 {{- $_ := set $d "system_prompt_dir" "/etc/care/prompts" -}}
 {{- end -}}
+{{- if include "care.hasSafetyProtocols" . -}}
+{{- $_ := set $d "safety_protocol_dir" "/etc/care/safety-protocols" -}}
+{{- end -}}
 {{- toYaml $d -}}
 {{- end -}}
 
@@ -139,6 +148,65 @@ helm.sh/chart: {{ include "care.chart" .root }}
 {{- define "care.commonEnv" -}}
 - name: CARE_METRICS_PORT
   value: {{ .Values.metrics.port | quote }}
+{{- end -}}
+
+{{/* Tracing ------------------------------------------------------------------------------------ */}}
+{{/* Fails the render on tracing values that cannot work; renders nothing. */}}
+{{- define "care.tracingCheck" -}}
+{{- $t := .Values.tracing -}}
+{{- if $t.enabled -}}
+{{- if not (or (hasPrefix "http://" $t.otlpEndpoint) (hasPrefix "https://" $t.otlpEndpoint)) -}}
+{{- fail (printf "tracing.otlpEndpoint must be the collector's http:// or https:// URL when tracing.enabled, not %q" $t.otlpEndpoint) -}}
+{{- end -}}
+{{- if ne $t.protocol "grpc" -}}
+{{- fail (printf "tracing.protocol must be grpc (the CARE image and TGI export OTLP over gRPC only), not %q" $t.protocol) -}}
+{{- end -}}
+{{- $host := (urlParse $t.otlpEndpoint).host -}}
+{{- if and .Values.networkPolicy.enabled (contains ":" $host) -}}
+{{- $port := last (splitList ":" $host) -}}
+{{- $ports := list -}}
+{{- range .Values.networkPolicy.tracing.ports }}{{ $ports = append $ports (toString .) }}{{ end -}}
+{{- if not (has $port $ports) -}}
+{{- fail (printf "networkPolicy.tracing.ports %v lacks %s, the port of tracing.otlpEndpoint" .Values.networkPolicy.tracing.ports $port) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* OTEL_* EnvVar entries of a CARE container, when tracing.enabled; call with (dict "root" $ "component" "deid") */}}
+{{- define "care.tracingEnv" -}}
+{{- $t := .root.Values.tracing -}}
+{{- if $t.enabled }}
+{{- include "care.tracingCheck" .root }}
+- name: OTEL_TRACES_EXPORTER
+  value: otlp
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $t.otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ $t.protocol | quote }}
+- name: OTEL_SERVICE_NAME
+  value: {{ printf "care-%s" .component | quote }}
+- name: OTEL_K8S_NAMESPACE
+  valueFrom:
+    fieldRef: {fieldPath: metadata.namespace}
+- name: OTEL_K8S_POD_NAME
+  valueFrom:
+    fieldRef: {fieldPath: metadata.name}
+{{- $attrs := list "k8s.namespace.name=$(OTEL_K8S_NAMESPACE)" "k8s.pod.name=$(OTEL_K8S_POD_NAME)" (printf "service.version=%s" .root.Chart.AppVersion) }}
+{{- range $key, $value := $t.resourceAttributes }}
+{{- $attrs = append $attrs (printf "%s=%s" $key (include "care.envValue" $value)) }}
+{{- end }}
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ join "," $attrs | quote }}
+{{- with $t.sampler }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ . | quote }}
+{{- end }}
+{{- if and $t.sampler (ne (toString $t.samplerArg) "") }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ include "care.envValue" $t.samplerArg | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{- define "care.kafkaEnv" -}}
