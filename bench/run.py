@@ -21,6 +21,8 @@ from typing import Any
 BENCHMARKS = {
     "deid": "bench.deid",
     "routing": "bench.routing",
+    "risk": "bench.risk",
+    "safety": "bench.safety",
     "assembly": "bench.assembly",
     "pipeline": "bench.pipeline",
 }

@@ -112,3 +112,64 @@ def test_pipeline_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
         "ratio_to_floor_at_200",
     }
     assert (tmp_path / "pipeline.quick.md").read_text(encoding="utf-8").startswith("# pipeline benchmark")
+
+
+def test_risk_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
+    assert main(["--quick", "--only", "risk", "--messages", "30", "--out", str(tmp_path)]) == 0
+    result: dict[str, Any] = json.loads((tmp_path / "risk.quick.json").read_text(encoding="utf-8"))
+    assert result["benchmark"] == "risk"
+    assert set(result["machine"]) >= MACHINE
+    assert result["workload"]["messages"] == 30 == result["per_message"]["messages"]
+    assert set(result["per_message"]["latency_ms"]) >= LATENCY
+    assert set(result["startup_seconds"]) == {
+        "runs",
+        "import",
+        "build_lexicons",
+        "build_detector",
+        "first_call",
+    }
+    for group in ("by_language", "by_turn", "by_context", "by_length", "by_level"):
+        assert sum(figures["messages"] for figures in result[group].values()) == 30, group
+    assert sum(result["levels"].values()) == 30
+    assert sum(result["final_conversation_levels"].values()) == result["workload"]["conversations"]
+    assert set(result["targets"]) == {"p50_ms"}
+    assert (tmp_path / "risk.quick.md").read_text(encoding="utf-8").startswith("# risk benchmark (quick run)")
+
+
+def test_safety_benchmark_quick_run_writes_its_report(tmp_path: Path) -> None:
+    assert main(["--quick", "--only", "safety", "--messages", "40", "--out", str(tmp_path)]) == 0
+    result: dict[str, Any] = json.loads((tmp_path / "safety.quick.json").read_text(encoding="utf-8"))
+    assert result["benchmark"] == "safety"
+    assert set(result["machine"]) >= MACHINE
+    workload = result["workload"]
+    assert workload["candidates"] == 40 == result["per_candidate"]["messages"]
+    assert 50 <= workload["chars"]["min"] <= workload["chars"]["max"] <= 400
+    assert set(workload["routes"]) <= {"he", "ar"}
+    assert set(result["per_candidate"]["latency_ms"]) >= LATENCY
+    assert set(result["startup_seconds"]) == {
+        "runs",
+        "import",
+        "warm_up",
+        "first_arabic_call",
+        "warm_up_in_process",
+    }
+    assert set(result["by_length"]) <= {"50-99", "100-199", "200-299", "300-400"}
+    for group in ("by_length", "by_register", "by_placeholders", "by_outcome"):
+        assert sum(figures["messages"] for figures in result[group].values()) == 40, group
+    sanity = result["sanity"]
+    assert sanity["safe_candidates"] + workload["with_a_fault"] == 40
+    assert set(result["targets"]) == {"p99_ms"}
+    assert (
+        (tmp_path / "safety.quick.md")
+        .read_text(encoding="utf-8")
+        .startswith("# safety benchmark (quick run)")
+    )
+
+
+def test_safety_benchmark_candidates_stay_within_50_to_400_characters() -> None:
+    from bench.safety import MAX_CHARS, MIN_CHARS, candidates
+
+    pool = candidates(500)
+    assert all(MIN_CHARS <= len(c.text) <= MAX_CHARS for c in pool)
+    assert any("[PERSON_" in c.text or "[LOCATION_" in c.text for c in pool)
+    assert {c.route for c in pool} == {"he", "ar"}
