@@ -102,6 +102,40 @@ BACKEND_ERROR_KINDS: Final = (
 )
 # Why a candidate came from the fallback bank: a backend error kind, or one of these.
 FALLBACK_REASON_KINDS: Final = (*BACKEND_ERROR_KINDS, "deadline", "no_backend", "safety_gate")
+# The stages' own failure codes (care.streaming.codec, care.deid.core, the shells). They always keep
+# their own series: the cap on free-form codes only applies to codes outside this list, so a burst
+# of unexpected codes can never push a real one into "other".
+STAGE_ERROR_CODES: Final = (
+    "bad_protobuf",
+    "empty_payload",
+    "empty_text",
+    "invalid_field",
+    "key_mismatch",
+    "missing_field",
+    "missing_key",
+    "oversized",
+    "conversation_ended",
+    "internal_error",
+    "deid_timeout",
+    "detector_failed",
+    "invalid_input",
+    "invalid_state",
+    "text_too_long",
+)
+# care.safety.REASONS (tests/deploy/test_metrics_catalog.py checks the two agree); not imported, so
+# that loading the metrics does not load the gate's detectors.
+SAFETY_REASONS: Final = (
+    "method_or_means",
+    "minimising",
+    "blaming",
+    "stigmatising",
+    "moralising",
+    "secrecy_promise",
+    "medical_dosing",
+    "hallucinated_identifier",
+    "unknown_placeholder",
+    "language_mismatch",
+)
 # The breaker's state as the gauge's value: the higher, the worse.
 CIRCUIT_STATES: Final = {"closed": 0, "half_open": 1, "open": 2}
 
@@ -149,6 +183,8 @@ class LabelGuard:
     allowed: tuple[str, ...] | None = None
     max_values: int = MAX_CODES_PER_LABEL
     pattern: re.Pattern[str] = CODE_PATTERN
+    # Codes that always keep their own series, outside the cap.
+    known: frozenset[str] = frozenset()
     _seen: set[str] = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -157,6 +193,8 @@ class LabelGuard:
             value = str(value).strip().lower().replace("-", "_")
             return value if value in self.allowed else OTHER
         value = str(value).strip().lower()
+        if value in self.known:
+            return value
         if not self.pattern.match(value):
             return OTHER
         with self._lock:
@@ -328,9 +366,9 @@ CATALOG: Final = (
 
 # ---------------------------------------------------------------------------------------------
 # Helpers: what the stages call. Label values are guarded here.
-_stage_reason = LabelGuard("reason")
-_deadletter_reason = LabelGuard("reason")
-_safety_reason = LabelGuard("reason")
+_stage_reason = LabelGuard("reason", known=frozenset(STAGE_ERROR_CODES))
+_deadletter_reason = LabelGuard("reason", known=frozenset(STAGE_ERROR_CODES))
+_safety_reason = LabelGuard("reason", known=frozenset(SAFETY_REASONS))
 
 
 def observe_stage(stage: str, seconds: float, *, error_code: str | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from prometheus_client import Counter, Gauge, Histogram
@@ -150,6 +151,29 @@ def test_guards_map_unknown_values_and_ids_to_other() -> None:
     assert guard("Help me, my name is Dana") == metrics.OTHER  # never text
     assert [guard(f"code_{i}") for i in range(4)] == ["code_0", "code_1", metrics.OTHER, metrics.OTHER]
     assert guard("deid_failed") == "deid_failed"  # values seen before the cap stay
+
+
+def test_known_codes_keep_their_series_past_the_cap() -> None:
+    guard = metrics.LabelGuard("reason", max_values=1, known=frozenset({"missing_field"}))
+    assert guard("code_0") == "code_0"
+    assert guard("code_1") == metrics.OTHER
+    assert guard("missing_field") == "missing_field"
+
+
+def test_the_safety_reasons_are_the_gates() -> None:
+    from care.safety import REASONS
+
+    assert tuple(REASONS) == metrics.SAFETY_REASONS
+
+
+def test_the_stage_error_codes_are_the_ones_the_code_raises() -> None:
+    raised = set()
+    for path in (Path(__file__).parents[2] / "services" / "care").rglob("*.py"):
+        raised |= set(
+            re.findall(r'(?:StageError|DecodeError|DeidentificationError)\(\s*"([a-z_]+)"', path.read_text())
+        )
+    assert raised
+    assert raised <= set(metrics.STAGE_ERROR_CODES)
 
 
 def series(name: str) -> list[dict[str, str]]:
