@@ -48,6 +48,8 @@ class _Context:
         self.lex = lexicon
         self._negator = lexicon["common", "negator"]
         self._contrast = lexicon["common", "contrast"]
+        self._intensifier = lexicon["common", "intensifier"]
+        self._relative_head = lexicon["common", "relative_head"]
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.p.text[sentence.start : sentence.end]
@@ -63,11 +65,20 @@ class _Context:
             cut = match.end()
         for match in self._contrast.finditer(prefix):
             cut = max(cut, match.end())
+        # "No matter what", "לא משנה", "مهما": their own negator must not negate what follows.
+        for match in self._intensifier.finditer(prefix):
+            cut = max(cut, match.end())
         return prefix[cut:]
 
     def negated(self, start: int, window: int = NEGATION_WINDOW) -> bool:
-        tokens = _TOKEN.findall(self.clause_before(start))[-window:]
-        return any(self._negator.fullmatch(token.strip("'\"-")) for token in tokens)
+        tokens = [t.strip("'\"-") for t in _TOKEN.findall(self.clause_before(start))]
+        first = max(0, len(tokens) - window)
+        return any(
+            self._negator.fullmatch(tokens[i])
+            # "كل ما تقوله": "ما" after "كل" is a relative pronoun, not a negator.
+            and not (i > 0 and self._relative_head.fullmatch(tokens[i - 1]))
+            for i in range(first, len(tokens))
+        )
 
     def cue_before(self, start: int, category: str, kind: str) -> bool:
         _, prefix = self.before(start)
@@ -166,6 +177,9 @@ def _method(ctx: _Context) -> bool:
             continue
         if ctx.negated(match.start()) or ctx.in_sentence(sentence, cat, "restriction"):
             continue
+        # "כמה כדורים יש?": the amount is the question itself ("how many"), not a count offered.
+        if sentence.question and match.group().startswith("כמה"):
+            continue
         if ctx.asking(sentence, match):
             continue
         return True
@@ -185,6 +199,20 @@ def _medical(ctx: _Context) -> bool:
     cat = MEDICAL_DOSING
     for _ in ctx.hits(cat, "strong"):
         return True
+    # A dose in units ("50 mg") or a named drug with a number ("quetiapine 25") needs no "take":
+    # stated at all, it is advice. Asking, reflecting what was taken or prescribed, or sending the
+    # person to their prescriber is assessment, not advice.
+    for kind in ("dose", "drug"):
+        for match, sentence in ctx.hits(cat, kind):
+            if kind == "drug" and not ctx.in_sentence(sentence, cat, "number"):
+                continue
+            if ctx.negated(match.start()) or ctx.asking(sentence, match):
+                continue
+            if ctx.in_sentence(sentence, cat, "taken") or ctx.in_sentence(sentence, cat, "doctor"):
+                continue
+            if ctx.cue_before(match.start(), "common", "attribution"):
+                continue
+            return True
     for match, sentence in ctx.hits(cat, "amount"):
         if not ctx.in_sentence(sentence, cat, "advise"):
             continue
