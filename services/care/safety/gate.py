@@ -219,4 +219,5 @@ def check_candidate(
 
 def warm_up(policy: SafetyPolicy = DEFAULT_POLICY) -> None:
     """Compile the lexicons and build the detectors now, so the first candidate is not slow."""
+    _lexicon(policy.lexicon_dir).warm()
     check_candidate("שלום", route="he", known_placeholders=(), policy=policy)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -114,14 +114,65 @@ def parse(lines: Iterable[str], source: str) -> dict[str, list[str]]:
     return sections
 
 
+# Letters that tell which languages' patterns can match a text at all.
+_SCRIPTS: Mapping[str, re.Pattern[str]] = MappingProxyType(
+    {"he": re.compile(r"[\u0590-\u05ff]"), "ar": re.compile(r"[\u0600-\u06ff]"), "en": re.compile(r"[a-z]")}
+)
+_WORD_START = r"(?<!\w)"
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for many, with the word-start look-behind most lines begin with tried once per
+    position instead of once per line: mid-word positions then fail on one check."""
+    patterns = list(patterns)
+    if not patterns:
+        return NEVER
+    anchored = [p[len(_WORD_START) :] for p in patterns if p.startswith(_WORD_START)]
+    rest = [p for p in patterns if not p.startswith(_WORD_START)]
+    parts = [f"{_WORD_START}(?:{'|'.join(f'(?:{p})' for p in anchored)})"] if anchored else []
+    parts.extend(f"(?:{p})" for p in rest)
+    return re.compile("|".join(parts))
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled patterns by (category, kind)."""
+    """Compiled patterns by (category, kind); ``for_text`` narrows them to the scripts a text uses."""
 
     patterns: Mapping[tuple[str, str], re.Pattern[str]]
+    by_language: Mapping[str, Mapping[tuple[str, str], tuple[str, ...]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    _subsets: dict[frozenset[str], Lexicon] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, key: tuple[str, str]) -> re.Pattern[str]:
         return self.patterns.get(key, NEVER)
+
+    def warm(self) -> None:
+        """Compile every script subset now, so no candidate pays for the first of its kind."""
+        samples = {"he": "א", "ar": "ا", "en": "a"}
+        for mask in range(1 << len(LANGUAGES)):
+            self.for_text(" ".join(samples[lang] for i, lang in enumerate(LANGUAGES) if mask >> i & 1))
+
+    def for_text(self, text: str) -> Lexicon:
+        """The patterns of the languages whose letters the (folded) text has: a Hebrew reply is not
+        scanned with the Arabic and English lines, which cannot match it. Compiled once per subset."""
+        if not self.by_language:
+            return self
+        present = frozenset(lang for lang, script in _SCRIPTS.items() if script.search(text))
+        if present == frozenset(self.by_language):
+            return self
+        subset = self._subsets.get(present)
+        if subset is None:
+            keys = {key for lang in present for key in self.by_language[lang]}
+            compiled = {
+                key: _alternation(
+                    p for lang in LANGUAGES if lang in present for p in self.by_language[lang].get(key, ())
+                )
+                for key in keys
+            }
+            subset = Lexicon(MappingProxyType({k: v for k, v in compiled.items()}))
+            self._subsets[present] = subset
+        return subset
 
 
 def _files(directory: str | None) -> Iterable[tuple[str, str]]:
@@ -138,6 +189,7 @@ def _files(directory: str | None) -> Iterable[tuple[str, str]]:
 def load(directory: str | None = None) -> Lexicon:
     """Every ``<category>.<lang>.txt`` in the packaged lexicons, or in ``directory`` instead."""
     collected: dict[tuple[str, str], list[str]] = {}
+    by_language: dict[str, dict[tuple[str, str], list[str]]] = {lang: {} for lang in LANGUAGES}
     for name, content in _files(directory):
         parts = name.removesuffix(".txt").split(".")
         if len(parts) != 2 or parts[1] not in LANGUAGES:
@@ -145,9 +197,10 @@ def load(directory: str | None = None) -> Lexicon:
         category = parts[0]
         for kind, patterns in parse(content.splitlines(), name).items():
             collected.setdefault((category, kind), []).extend(patterns)
-    compiled = {
-        key: re.compile("|".join(f"(?:{p})" for p in patterns))
-        for key, patterns in collected.items()
-        if patterns
+            by_language[parts[1]].setdefault((category, kind), []).extend(patterns)
+    compiled = {key: _alternation(patterns) for key, patterns in collected.items() if patterns}
+    frozen = {
+        lang: MappingProxyType({key: tuple(p) for key, p in keyed.items() if p})
+        for lang, keyed in by_language.items()
     }
-    return Lexicon(MappingProxyType(compiled))
+    return Lexicon(MappingProxyType(compiled), MappingProxyType(frozen))

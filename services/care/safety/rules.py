@@ -249,5 +249,5 @@ RULES: tuple[tuple[str, Callable[[_Context], bool]], ...] = (
 
 
 def lexical_reasons(prepared: Prepared, lexicon: Lexicon) -> list[str]:
-    ctx = _Context(prepared, lexicon)
+    ctx = _Context(prepared, lexicon.for_text(prepared.text))
     return [reason for reason, rule in RULES if rule(ctx)]
