@@ -4,14 +4,18 @@ rise to the threshold, redeliveries never re-assessed, and the state surviving t
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from care.assembler.agent import risk_policy
 from care.assembler.assemble import assemble
 from care.assembler.history import History, Speaker, Turn
 from care.assembler.risk_step import RiskPolicy, assess_turn, pending_counselor_text, risk_alert
 from care.assembler.state import history_from_proto, history_to_proto
+from care.config import Settings
 from care.risk import RiskLevel, default_detector
+from care.risk.classifier import RiskModelError
 from care.v1 import events_pb2
 
 POLICY = RiskPolicy(default_detector(), RiskLevel.MODERATE)
@@ -139,3 +143,24 @@ def test_risk_state_survives_the_table() -> None:
     restored = history_from_proto(history_to_proto(history))
     assert (restored.risk_max, restored.risk_alerted) == (3, 2)
     assert history_from_proto(history_to_proto(History())).risk_max == 0
+
+
+def test_a_mounted_risk_model_joins_the_lexicons(tmp_path: Path) -> None:
+    from tests.unit.risk.test_classifier import write_model_dir
+
+    settings = Settings(
+        risk_model_dir=str(write_model_dir(tmp_path / "risk-model")), risk_alert_threshold="high"
+    )
+    policy = risk_policy(settings)
+    assert policy.alert_threshold == RiskLevel.HIGH
+    assert policy.detector.classifier is not None
+    # The tiny model calls this phrase high; the lexicons alone do not.
+    assert default_detector().assess("i want to vanish quietly").level < RiskLevel.HIGH
+    _, step = assess_turn(History(), "i want to vanish quietly", policy.detector, policy.alert_threshold)
+    assert step.alert
+    assert risk_policy(Settings()).detector is default_detector()
+
+
+def test_a_broken_risk_model_stops_the_worker_at_start_up(tmp_path: Path) -> None:
+    with pytest.raises(RiskModelError, match="does not exist"):
+        risk_policy(Settings(risk_model_dir=str(tmp_path / "missing")))
