@@ -100,8 +100,10 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
         QuestionKind.MEANS: {
             AnswerKind.YES: AnswerRule(_I, _M),
             AnswerKind.MAYBE: AnswerRule(_I, _M),
-            AnswerKind.NOT_YET: AnswerRule(_H, _H),
-            AnswerKind.UNSURE: AnswerRule(_H, _H),
+            # "Not yet" or "I'd rather not say" about the means, once suicidal thoughts are on the
+            # table, leaves access open: high, not the moderate of the thoughts alone.
+            AnswerKind.NOT_YET: AnswerRule(_H, _M),
+            AnswerKind.UNSURE: AnswerRule(_H, _M),
             AnswerKind.NO: AnswerRule(_H, _H),
         },
         QuestionKind.ACT: {

@@ -62,9 +62,12 @@ _SCRIPT_TESTS = {
 }
 _INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
 _PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
+_ATTEMPTS = frozenset({"attempt", "attempt_past"})
 # Categories that never raise the level by themselves.
 _MARKERS = frozenset({"means", "time_now"})
 _LETTER = re.compile(r"[^\W\d_]")
+# Contextual preparation acts in one turn that stand without a risk context.
+_PREPARATION_CLUSTER = 2
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,9 @@ class _Reading:
     denied: set[str] = field(default_factory=set)
     others: set[str] = field(default_factory=set)
     conditional: set[str] = field(default_factory=set)
+    # Distinct contextual preparation cues that stood: settling affairs is ordinary one act at a time,
+    # telling when several come together ("paid my debts, found a home for the cat").
+    preparation_acts: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _union(lexicons: Iterable[Lexicon], section: str) -> re.Pattern[str] | None:
@@ -228,6 +234,10 @@ class RiskDetector:
                 categories.add("time_now")
         if "means_at_hand" in standing and context.prior_level >= RiskLevel.HIGH:
             levels.append(RiskLevel.IMMINENT)
+        # "Yes, tonight" to "are you thinking of suicide?" carries a time, like wanting to die tonight.
+        if answer_level == RiskLevel.MODERATE and "time_now" in standing:
+            levels.append(RiskLevel.HIGH)
+            categories.add("time_now")
         # Wanting to die "tonight" is more than a thought; with the means at hand it is imminent.
         if "active_ideation" in standing and "time_now" in standing:
             levels.append(RiskLevel.IMMINENT if "means_at_hand" in standing else RiskLevel.HIGH)
@@ -280,12 +290,19 @@ class RiskDetector:
                     )
         # "I cut myself years ago" is history, not recent self-harm.
         pasts = [h for h in hits if h.category in _PAST_OVERRIDES.values()]
+        # "I tried to kill myself" reports an attempt; the words "kill myself" inside it are not a
+        # present thought of suicide, so the attempt (or its history) alone decides.
+        attempts = [h for h in hits if h.category in _ATTEMPTS]
         return [
             h
             for h in hits
             if not any(
                 p.category == _PAST_OVERRIDES.get(h.category) and p.start < h.end and h.start < p.end
                 for p in pasts
+            )
+            and not (
+                h.category == "active_ideation"
+                and any(a.start <= h.start and h.end <= a.end for a in attempts)
             )
         ]
 
@@ -320,6 +337,12 @@ class RiskDetector:
                 conditional = self._conditional is not None and bool(self._conditional.search(sentence))
                 (reading.conditional if conditional else unconditional).add(hit.category)
             (reading.contextual if hit.contextual else reading.counted).add(hit.category)
+            if hit.contextual and hit.category == "preparation":
+                # Two lexicons of one script may match the same words; count places, not matches.
+                if not any(s < hit.end and hit.start < e for s, e in reading.preparation_acts):
+                    reading.preparation_acts.append((hit.start, hit.end))
+        if len(reading.preparation_acts) >= _PREPARATION_CLUSTER:
+            reading.counted.add("preparation")
         # A category is conditional only if every one of its cues was.
         reading.conditional -= unconditional
         return reading
