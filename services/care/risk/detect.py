@@ -246,7 +246,10 @@ class RiskDetector:
         level = max(levels)
         # In an acute episode (a plan, an act under way) renewed suicidal talk belongs to that episode:
         # "I don't want to go on" from someone on a roof is not a new, lower-level thought.
-        if level >= RiskLevel.MODERATE and context.prior_level >= RiskLevel.HIGH:
+        # Only the turn's own words carry it: a "sometimes" to "do you also think of dying?" or a
+        # "no, no plan" after self-harm was disclosed is read as what it says, not lifted to the episode.
+        own_cue = any(level >= RiskLevel.MODERATE for level in strong_levels)
+        if own_cue and not reading.denied and context.prior_level >= RiskLevel.HIGH:
             level = max(level, context.prior_level)
         if reading.others and level < RiskLevel.LOW:
             level = RiskLevel.LOW
@@ -293,6 +296,9 @@ class RiskDetector:
         # "I tried to kill myself" reports an attempt; the words "kill myself" inside it are not a
         # present thought of suicide, so the attempt (or its history) alone decides.
         attempts = [h for h in hits if h.category in _ATTEMPTS]
+        # "In the news a boy from our village killed himself": a cue inside a report about someone
+        # else is that report, not the writer's thought.
+        others = [h for h in hits if h.category == "other_person"]
         return [
             h
             for h in hits
@@ -304,6 +310,7 @@ class RiskDetector:
                 h.category == "active_ideation"
                 and any(a.start <= h.start and h.end <= a.end for a in attempts)
             )
+            and not any(o.start <= h.start and h.end <= o.end and o is not h for o in others)
         ]
 
     def _read_cues(self, masked: str, lexicons: Sequence[Lexicon]) -> _Reading:
@@ -337,10 +344,13 @@ class RiskDetector:
                 conditional = self._conditional is not None and bool(self._conditional.search(sentence))
                 (reading.conditional if conditional else unconditional).add(hit.category)
             (reading.contextual if hit.contextual else reading.counted).add(hit.category)
-            if hit.contextual and hit.category == "preparation":
-                # Two lexicons of one script may match the same words; count places, not matches.
-                if not any(s < hit.end and hit.start < e for s, e in reading.preparation_acts):
-                    reading.preparation_acts.append((hit.start, hit.end))
+            # Two lexicons of one script may match the same words; count places, not matches.
+            if (
+                hit.contextual
+                and hit.category == "preparation"
+                and not any(s < hit.end and hit.start < e for s, e in reading.preparation_acts)
+            ):
+                reading.preparation_acts.append((hit.start, hit.end))
         if len(reading.preparation_acts) >= _PREPARATION_CLUSTER:
             reading.counted.add("preparation")
         # A category is conditional only if every one of its cues was.

@@ -199,3 +199,55 @@ def test_past_attempt_is_history_not_current() -> None:
     assert level("ניסיתי להתאבד לפני חמש שנים, היום אני במקום אחר") <= M
     assert level("حاولت انتحر من خمس سنين، هلأ أنا أحسن") <= M
     assert level("i tried to kill myself years ago, i'm in a better place now") <= M
+
+
+def test_a_report_about_someone_else_is_not_the_writers_thought() -> None:
+    assert level("אתמול בחדשות סיפרו שבחור מהשכונה התאבד") <= L
+    assert level("سمعت بالأخبار إنه شب من الحارة انتحر") <= L
+
+
+def test_past_attempt_with_a_comma_is_still_history() -> None:
+    assert level("לפני שלוש שנים, אחרי הצבא, ניסיתי להתאבד") == M
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("איפה הכדורים עכשיו?", "בכיס"),
+        ("وين الحبوب هلأ؟", "بجيبي"),
+        ("Where are the pills now?", "in my pocket"),
+    ],
+)
+def test_where_the_means_are_after_a_plan(question: str, answer: str) -> None:
+    assert default_detector().assess(answer, context_for(question, H)).level == IM
+
+
+def test_follow_ups_to_self_harm_are_read_as_what_they_say() -> None:
+    # After self-harm was disclosed (high), "sometimes" to "do you also think of dying?" is moderate
+    # and "no plan" stays moderate: they are not lifted to the earlier level.
+    ideation = context_for("כשאת חותכת, יש לך גם מחשבות למות?", H)
+    assert default_detector().assess("לפעמים", ideation).level == M
+    plan = context_for("يعني في عندك خطة؟", H)
+    assert default_detector().assess("لا ما في خطة", plan).level <= M
+    # A counselor question that contains a plan word by accident ("إمكانية") asks about no plan.
+    assert context_for("في إمكانية تاخدي إجازة؟").question is None
+
+
+@pytest.mark.parametrize("text", ["אני לא מצליחה להפסיק", "ما بقدر أوقف", "i can't stop", "msh 2ader wa2ef"])
+def test_cannot_stop_after_self_harm_talk(text: str) -> None:
+    assert level(text) <= L
+    assert level(text, TurnContext(prior_level=M)) == H
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bfakker ento7er kol yom", M),
+        ("wazza3t kol 2ghradi", H),
+        ("hay a5er resale", H),
+        ("3andi 7bob w sarli b5abbihom", H),
+        ("لا أحد سيفتقدني", L),
+    ],
+)
+def test_more_spellings(text: str, expected: RiskLevel) -> None:
+    assert level(text) == expected
