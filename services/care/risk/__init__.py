@@ -19,7 +19,9 @@ Public API (pure Python; no faust, Kafka or gRPC; lexicons compiled once per pro
     have a plan?" high, after "are the pills with you?" imminent.
 ``ConversationRisk``
     The same fold kept in memory: ``.counselor(text)``, ``.help_seeker(text) -> TurnRisk``,
-    ``.max_level``. ``assess_turns([(role, text), ...])`` runs it over a whole conversation.
+    ``.max_level``. A short answer ("yes") lets the next help-seeker message go on answering the
+    same question ("a lot, mostly at night"). ``assess_turns([(role, text), ...])`` runs it over a
+    whole conversation.
 ``TurnRisk(level: RiskLevel, categories: tuple[str, ...])``
     Never holds text: a level and cue category names ("active_ideation", "plan", "affirmed_question",
     "other_person", "denial", ...). ``level.label`` is the wire name ("moderate").
@@ -29,7 +31,8 @@ Typical assembler use, per help-seeker message::
     context = context_for(unanswered_counselor_text, RiskLevel(state_max))
     risk = default_detector().assess(text, context)
 
-Per-message cost is a fraction of a millisecond on one core (see tests/unit/risk/test_timing.py).
+Per-message cost is a fraction of a millisecond on one core (measured by the benchmark, bench/risk.py;
+figures in bench/results/risk.md).
 """
 
 from __future__ import annotations
