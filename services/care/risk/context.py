@@ -36,6 +36,7 @@ class QuestionKind(StrEnum):
 
     SELF_HARM_HISTORY = "self_harm_history"
     ATTEMPT_HISTORY = "attempt_history"
+    PLACE = "place"  # are you on the roof / at the edge now?
     ACT = "act"  # have you already done / taken something?
     MEDICAL = "medical"  # does the injury need treatment, are you bleeding?
     MEANS = "means"  # are the pills with you now?
@@ -44,9 +45,13 @@ class QuestionKind(StrEnum):
     SELF_HARM = "self_harm"  # do you hurt yourself?
     IDEATION = "ideation"  # are you thinking of suicide?
     SAFE = "safe"  # are you safe right now?
+    ABOUT_SELF = "about_self"  # after a story about "a friend": is this about you?
 
 
 class AnswerKind(StrEnum):
+    LATER = "later"  # "later", "not tonight": a time that is not now
+    AGO = "ago"  # "about 15 minutes ago": when an act happened
+    QUANTITY = "quantity"  # "all of them", "20", "the whole box"
     NOT_YET = "not_yet"
     UNSURE = "unsure"
     MAYBE = "maybe"
@@ -73,6 +78,12 @@ _SECTION_OF_ANSWER: Mapping[AnswerKind, str] = MappingProxyType(
 _M, _H, _I, _L = RiskLevel.MODERATE, RiskLevel.HIGH, RiskLevel.IMMINENT, RiskLevel.LOW
 _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyType(
     {
+        # "Are you on the roof thinking of jumping?" -- "yes" is an act in progress.
+        QuestionKind.PLACE: {
+            AnswerKind.YES: AnswerRule(_I),
+            AnswerKind.MAYBE: AnswerRule(_I),
+            AnswerKind.UNSURE: AnswerRule(_H, _M),
+        },
         QuestionKind.IDEATION: {
             AnswerKind.YES: AnswerRule(_M),
             AnswerKind.MAYBE: AnswerRule(_M),
@@ -87,6 +98,10 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.NOT_YET: AnswerRule(_M, _M),
             AnswerKind.UNSURE: AnswerRule(_M, _M),
             AnswerKind.NO: AnswerRule(_M, _M),
+            # "Not tonight, later" to "do you intend to?" is intent with a time that is not now.
+            AnswerKind.LATER: AnswerRule(_H, _M),
+            AnswerKind.AGO: AnswerRule(_M, _M),
+            AnswerKind.QUANTITY: AnswerRule(_M, _M),
         },
         # Only asked once a plan is on the table: any answer, even "not tonight", keeps it high; a
         # "yes" to "tonight?" is intent with a time that is now.
@@ -106,9 +121,13 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.UNSURE: AnswerRule(_H, _M),
             AnswerKind.NO: AnswerRule(_H, _H),
         },
+        # "Did you take something?" -- "about 15 minutes ago", "all of them": the act is under way.
         QuestionKind.ACT: {
             AnswerKind.YES: AnswerRule(_I, _M),
             AnswerKind.MAYBE: AnswerRule(_I, _M),
+            AnswerKind.AGO: AnswerRule(_I, _M),
+            AnswerKind.QUANTITY: AnswerRule(_I, _M),
+            AnswerKind.LATER: AnswerRule(_H, _M),
             AnswerKind.NOT_YET: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_H, _M),
         },
@@ -132,6 +151,13 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.NO: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_M, _M),
             AnswerKind.MAYBE: AnswerRule(_M, _M),
+        },
+        # A story about "someone" (hypothetical, a friend) and then "is this about you?": a yes or a
+        # "kind of" discloses the thoughts the story was about.
+        QuestionKind.ABOUT_SELF: {
+            AnswerKind.YES: AnswerRule(_M, _L),
+            AnswerKind.MAYBE: AnswerRule(_M, _L),
+            AnswerKind.UNSURE: AnswerRule(_M, _L),
         },
     }
 )

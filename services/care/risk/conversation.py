@@ -16,6 +16,8 @@ from care.risk.normalize import PLACEHOLDER_MARK, normalize
 __all__ = ["COUNSELOR", "HELP_SEEKER", "ConversationRisk", "assess_turns", "context_for", "has_letters"]
 
 HELP_SEEKER = "help_seeker"
+# An answer this short may be continued in the next message ("yes" / "for a while now").
+SHORT_ANSWER_WORDS = 3
 COUNSELOR = "counselor"
 
 
@@ -56,16 +58,23 @@ class ConversationRisk:
     detector: RiskDetector = field(default_factory=default_detector)
     max_level: RiskLevel = RiskLevel.NONE
     _pending: str | None = None
+    # The question a short answer just answered: a burst ("yes" then "a lot, mostly at night") goes
+    # on answering it for one more turn.
+    _carried: str | None = None
 
     def counselor(self, text: str) -> None:
         """Record a counselor message; the next help-seeker turn with words is read as its answer."""
         self._pending = text
+        self._carried = None
 
     def help_seeker(self, text: str) -> TurnRisk:
         """The risk this help-seeker turn expresses; raises the running maximum."""
-        context = context_for(self._pending, self.max_level, self.detector)
+        asked = self._pending if self._pending is not None else self._carried
+        context = context_for(asked, self.max_level, self.detector)
         risk = self.detector.assess(text, context)
         if has_letters(text):
+            short = len(normalize(text).split()) <= SHORT_ANSWER_WORDS
+            self._carried = self._pending if self._pending is not None and short else None
             self._pending = None
         if risk.level > self.max_level:
             self.max_level = risk.level

@@ -64,10 +64,14 @@ _INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
 _PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
 _ATTEMPTS = frozenset({"attempt", "attempt_past"})
 # Categories that never raise the level by themselves.
-_MARKERS = frozenset({"means", "time_now"})
+_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over"})
 _LETTER = re.compile(r"[^\W\d_]")
 # Contextual preparation acts in one turn that stand without a risk context.
 _PREPARATION_CLUSTER = 2
+# A new main clause with the writer as subject ends an "if" clause's reach: "if I ask they will ask
+# questions, and I'm not sure I want to give up the plan" is no condition on the plan.
+_IF_AFTER = re.compile(r"(?<!\w)(?:if|unless|אם|אלא אם|اذا|لو|الا اذا|iza|eza|law)(?!\w)")
+_CONDITION_RESET = re.compile(r"[,;:]\s*(?:ו|و|and |w |bas |but )?(?:אני|انا|i|ana)\b")
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class RiskDetector:
         self._other_subject = _union(self.lexicons, "other_subject")
         self._hypothetical = _union(self.lexicons, "hypothetical")
         self._conditional = _union(self.lexicons, "conditional")
+        self._reported = _union(self.lexicons, "reported")
 
     # --- counselor turns ------------------------------------------------------------------------
 
@@ -196,6 +201,14 @@ class RiskDetector:
             )
             if rule is not None and not (answer is AnswerKind.NO and denies_ideation):
                 answer_level = rule.level
+                # "Yes, this weekend" to "are you planning to do it soon?": a time ahead, not now.
+                if (
+                    answer_level == RiskLevel.IMMINENT
+                    and context.question in (QuestionKind.TIMING, QuestionKind.PLAN)
+                    and "time_soon" in reading.counted
+                    and "time_now" not in reading.counted
+                ):
+                    answer_level = RiskLevel.HIGH
                 categories.add(
                     "affirmed_question"
                     if answer in (AnswerKind.YES, AnswerKind.MAYBE)
@@ -216,12 +229,17 @@ class RiskDetector:
             standing |= reading.contextual
         else:
             standing.discard("means_at_hand")
+        # "I swallowed pills yesterday, they discharged me today": the act is over -- an attempt.
+        if "act_in_progress" in standing and "act_over" in reading.counted:
+            standing.discard("act_in_progress")
+            standing.add("attempt")
+            standing.discard("time_now")
         for category in standing - _MARKERS:
             level = CATEGORY_LEVELS[category]
             if category in reading.conditional:
                 level = min(level, RiskLevel.MODERATE)
             levels.append(level)
-        categories |= standing - {"time_now"}
+        categories |= standing - {"time_now", "time_soon", "act_over"}
         if "means" in categories and max(levels) < RiskLevel.MODERATE:
             categories.discard("means")
 
@@ -243,6 +261,12 @@ class RiskDetector:
             levels.append(RiskLevel.IMMINENT if "means_at_hand" in standing else RiskLevel.HIGH)
             categories.add("time_now")
 
+        # "Yeah, maybe this weekend": a time ahead, not now -- a plan (high), not imminent.
+        if ("time_soon" in standing and "time_now" not in standing) and (
+            answer_level == RiskLevel.MODERATE or ("active_ideation" in standing and answer_level)
+        ):
+            levels.append(RiskLevel.HIGH)
+            categories.add("time_soon")
         level = max(levels)
         # In an acute episode (a plan, an act under way) renewed suicidal talk belongs to that episode:
         # "I don't want to go on" from someone on a roof is not a new, lower-level thought.
@@ -318,6 +342,7 @@ class RiskDetector:
         unconditional: set[str] = set()
         clauses = clause_starts(masked)
         sentences = sentence_starts(masked)
+        reported = self._reported_spans(masked, sentences)
         for hit in self._hits(masked, lexicons):
             if hit.category == "other_person":
                 reading.others.add("other_person")
@@ -329,6 +354,9 @@ class RiskDetector:
                 continue
             sentence_start = _start_before(sentences, hit.start)
             sentence = masked[sentence_start : hit.start]
+            if hit.category not in _MARKERS and any(s <= hit.start < e for s, e in reported):
+                reading.others.add("other_person")
+                continue
             if hit.category not in _MARKERS:
                 # The subject is read up to the cue's end, so a first-person word inside the cue
                 # ("בדי", "myself", "حالي") outranks "my friend said" earlier in the sentence.
@@ -341,13 +369,14 @@ class RiskDetector:
                     reading.others.add("other_person")
                     continue
             if hit.category in _INTENT_LIKE:
-                conditional = self._conditional is not None and bool(self._conditional.search(sentence))
+                clause_end = min((c for c in clauses if c > hit.end), default=len(masked))
+                conditional = self._conditioned(sentence, masked[hit.end : clause_end])
                 (reading.conditional if conditional else unconditional).add(hit.category)
             (reading.contextual if hit.contextual else reading.counted).add(hit.category)
             # Two lexicons of one script may match the same words; count places, not matches.
             if (
                 hit.contextual
-                and hit.category == "preparation"
+                and hit.category in ("preparation", "plan")
                 and not any(s < hit.end and hit.start < e for s, e in reading.preparation_acts)
             ):
                 reading.preparation_acts.append((hit.start, hit.end))
@@ -356,6 +385,28 @@ class RiskDetector:
         # A category is conditional only if every one of its cues was.
         reading.conditional -= unconditional
         return reading
+
+    def _reported_spans(self, masked: str, sentences: Sequence[int]) -> list[tuple[int, int]]:
+        """Where someone else's words or a joke run: from a reporting word to the sentence's end."""
+        if self._reported is None:
+            return []
+        spans = []
+        for match in self._reported.finditer(masked):
+            end = min((s for s in sentences if s > match.end()), default=len(masked))
+            spans.append((match.start(), end))
+        return spans
+
+    def _conditioned(self, before: str, after: str) -> bool:
+        """Whether an "if" governs a cue: earlier in its sentence (no new main clause between) or
+        later in its own clause ("I'll do it if he leaves")."""
+        if self._conditional is None:
+            return False
+        last = None
+        for match in self._conditional.finditer(before):
+            last = match
+        if last is not None and not _CONDITION_RESET.search(before, last.end()):
+            return True
+        return bool(_IF_AFTER.search(after))
 
     def _negated(self, clause: str) -> bool:
         if self._negator is None:

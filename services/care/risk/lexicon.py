@@ -58,7 +58,7 @@ CATEGORY_LEVELS: Mapping[str, RiskLevel] = MappingProxyType(
         "other_person": RiskLevel.LOW,
         "active_ideation": RiskLevel.MODERATE,
         "self_harm_urge": RiskLevel.MODERATE,
-        "attempt_past": RiskLevel.MODERATE,
+        "attempt_past": RiskLevel.LOW,
         "plan": RiskLevel.HIGH,
         "intent": RiskLevel.HIGH,
         "preparation": RiskLevel.HIGH,
@@ -69,11 +69,16 @@ CATEGORY_LEVELS: Mapping[str, RiskLevel] = MappingProxyType(
         "act_in_progress": RiskLevel.IMMINENT,
         "means": RiskLevel.NONE,
         "time_now": RiskLevel.NONE,
+        # A time ahead that is not now ("this weekend", "in two weeks"): with intent it is a plan.
+        "time_soon": RiskLevel.NONE,
+        # The act is over ("yesterday", "discharged today"): an attempt, not an act in progress.
+        "act_over": RiskLevel.NONE,
     }
 )
 QUESTION_SECTIONS = (
     "ask_self_harm_history",
     "ask_attempt_history",
+    "ask_place",
     "ask_act",
     "ask_medical",
     "ask_means",
@@ -82,8 +87,18 @@ QUESTION_SECTIONS = (
     "ask_self_harm",
     "ask_ideation",
     "ask_safe",
+    "ask_about_self",
 )
-ANSWER_SECTIONS = ("answer_not_yet", "answer_unsure", "answer_maybe", "answer_no", "answer_yes")
+ANSWER_SECTIONS = (
+    "answer_later",
+    "answer_ago",
+    "answer_quantity",
+    "answer_not_yet",
+    "answer_unsure",
+    "answer_maybe",
+    "answer_no",
+    "answer_yes",
+)
 AUXILIARY_SECTIONS = frozenset(
     {
         "idiom",  # figures of speech masked out before anything else is matched
@@ -93,6 +108,7 @@ AUXILIARY_SECTIONS = frozenset(
         "other_subject",  # someone else as the subject ("my friend", "היא", "صاحبتي")
         "hypothetical",  # a story, a film, "what if someone"
         "conditional",  # "if": intent under a condition is read as ideation ("if I fail I'll kill myself")
+        "reported",  # someone else's words quoted or a joke ("my son said", "he joked"): not the writer's
         "ask_skip",  # counselor questions that mention risk without asking about it (safety plans)
         *QUESTION_SECTIONS,
         *ANSWER_SECTIONS,

@@ -207,7 +207,8 @@ def test_a_report_about_someone_else_is_not_the_writers_thought() -> None:
 
 
 def test_past_attempt_with_a_comma_is_still_history() -> None:
-    assert level("לפני שלוש שנים, אחרי הצבא, ניסיתי להתאבד") == M
+    # History, not a current state: worth a note (low), never an alert.
+    assert level("לפני שלוש שנים, אחרי הצבא, ניסיתי להתאבד") == L
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ def test_fold_answers_once_and_keeps_the_running_maximum() -> None:
     fold.counselor("את חושבת על להתאבד?")
     assert fold.help_seeker("...").level == N  # no words: the question stays open
     assert fold.help_seeker("כן").level == M
+    assert fold.help_seeker("כן").level == M  # a burst: a short answer goes on for one message
     assert fold.help_seeker("כן").level == N  # already answered
     assert fold.max_level == M
 
