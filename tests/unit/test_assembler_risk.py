@@ -44,8 +44,22 @@ def test_the_pending_question_is_the_last_unanswered_counselor_message() -> None
     assert pending_counselor_text(asked) == ASK
     # A turn without words ("...") does not answer it; one with words does.
     assert pending_counselor_text((*asked, turn(3, Speaker.HELP_SEEKER, "..."))) == ASK
-    assert pending_counselor_text((*asked, turn(3, Speaker.HELP_SEEKER, "לא יודעת"))) is None
+    assert pending_counselor_text((*asked, turn(3, Speaker.HELP_SEEKER, "אני לא יודעת מה לענות לך"))) is None
+    # A short answer leaves the question open for one more message, as the batch fold reads it.
+    assert pending_counselor_text((*asked, turn(3, Speaker.HELP_SEEKER, "לא יודעת"))) == ASK
+    assert (
+        pending_counselor_text(
+            (*asked, turn(3, Speaker.HELP_SEEKER, "כן"), turn(4, Speaker.HELP_SEEKER, "הרבה"))
+        )
+        is None
+    )
     assert pending_counselor_text(()) is None
+
+
+def test_the_live_step_reads_a_burst_like_the_batch_fold() -> None:
+    history = History(turns=(turn(1, Speaker.COUNSELOR, ASK), turn(2, Speaker.HELP_SEEKER, "כן")))
+    _, step = assess_turn(history, "הרבה, בעיקר בלילה", POLICY.detector, POLICY.alert_threshold)
+    assert step.turn.level >= RiskLevel.MODERATE
 
 
 def test_a_yes_to_the_suicide_question_is_moderate_and_alerts() -> None:

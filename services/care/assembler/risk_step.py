@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from care.assembler.history import History, Speaker, Turn
+from care.assembler.history import History, Turn
 from care.assembler.state import risk_to_proto
-from care.risk import RiskDetector, RiskLevel, TurnRisk, context_for
-from care.risk.conversation import has_letters
+from care.risk import RiskDetector, RiskLevel, TurnRisk, context_for, pending_question
 from care.v1 import events_pb2
 
 
@@ -36,14 +35,10 @@ class RiskStep:
 
 
 def pending_counselor_text(turns: Sequence[Turn]) -> str | None:
-    """The counselor message a new help-seeker turn replies to: the last counselor message, unless a
-    help-seeker turn with words already answered it."""
-    for turn in reversed(turns):
-        if turn.speaker is Speaker.COUNSELOR:
-            return turn.text
-        if has_letters(turn.text):
-            return None
-    return None
+    """The counselor message a new help-seeker turn replies to, exactly as the batch fold reads it:
+    the last counselor message unless a help-seeker turn with words already answered it, or the one a
+    short answer just answered ("yes" then "a lot, mostly at night")."""
+    return pending_question([(turn.speaker.value, turn.text) for turn in turns])
 
 
 def assess_turn(

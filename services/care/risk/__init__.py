@@ -22,6 +22,9 @@ Public API (pure Python; no faust, Kafka or gRPC; lexicons compiled once per pro
     ``.max_level``. A short answer ("yes") lets the next help-seeker message go on answering the
     same question ("a lot, mostly at night"). ``assess_turns([(role, text), ...])`` runs it over a
     whole conversation.
+``pending_question([(role, text), ...]) -> str | None``
+    The counselor message the next help-seeker turn is read against, from the history before it:
+    exactly what ``ConversationRisk`` would use (the same step function drives both).
 ``TurnRisk(level: RiskLevel, categories: tuple[str, ...])``
     Never holds text: a level and cue category names ("active_ideation", "plan", "affirmed_question",
     "other_person", "denial", ...). ``level.label`` is the wire name ("moderate").
@@ -38,7 +41,14 @@ figures in bench/results/risk.md).
 from __future__ import annotations
 
 from care.risk.context import QuestionKind
-from care.risk.conversation import COUNSELOR, HELP_SEEKER, ConversationRisk, assess_turns, context_for
+from care.risk.conversation import (
+    COUNSELOR,
+    HELP_SEEKER,
+    ConversationRisk,
+    assess_turns,
+    context_for,
+    pending_question,
+)
 from care.risk.detect import RiskDetector, TurnClassifier, TurnContext, TurnRisk, default_detector, detect
 from care.risk.levels import RiskLevel
 
@@ -56,4 +66,5 @@ __all__ = [
     "context_for",
     "default_detector",
     "detect",
+    "pending_question",
 ]

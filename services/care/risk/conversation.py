@@ -6,14 +6,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from care.risk.detect import RiskDetector, TurnContext, TurnRisk, default_detector
 from care.risk.levels import RiskLevel
 from care.risk.normalize import PLACEHOLDER_MARK, normalize
 
-__all__ = ["COUNSELOR", "HELP_SEEKER", "ConversationRisk", "assess_turns", "context_for", "has_letters"]
+__all__ = [
+    "COUNSELOR",
+    "HELP_SEEKER",
+    "ConversationRisk",
+    "assess_turns",
+    "context_for",
+    "has_letters",
+    "pending_question",
+]
 
 HELP_SEEKER = "help_seeker"
 # An answer this short may be continued in the next message ("yes" / "for a while now").
@@ -27,6 +35,39 @@ def has_letters(text: str) -> bool:
     A de-identified value counts: "[ADDRESS_1]" answers "where are you?".
     """
     return any(ch.isalpha() or ch == PLACEHOLDER_MARK for ch in normalize(text))
+
+
+def _is_short(text: str) -> bool:
+    return len(normalize(text).split()) <= SHORT_ANSWER_WORDS
+
+
+def _step(pending: str | None, carried: str | None, role: str, text: str) -> tuple[str | None, str | None]:
+    """The fold's question state (pending, carried) after one turn; the single rule both the batch
+    fold and :func:`pending_question` follow."""
+    if role == COUNSELOR:
+        return text, None
+    if not has_letters(text):
+        return pending, carried
+    return None, (pending if pending is not None and _is_short(text) else None)
+
+
+def _asked(pending: str | None, carried: str | None) -> str | None:
+    return pending if pending is not None else carried
+
+
+def pending_question(turns: Sequence[tuple[str, str]]) -> str | None:
+    """The counselor message the next help-seeker turn is read against, from the history before it.
+
+    ``turns`` are (role, text) pairs in order, roles ``"help_seeker"`` / ``"counselor"``: the last
+    counselor message if no help-seeker turn with words answered it yet, or the one a short answer
+    just answered ("yes" then "a lot, mostly at night"), else ``None``. Exactly what
+    :class:`ConversationRisk` uses for the next help-seeker turn after the same turns.
+    """
+    pending: str | None = None
+    carried: str | None = None
+    for role, text in turns:
+        pending, carried = _step(pending, carried, role, text)
+    return _asked(pending, carried)
 
 
 def context_for(
@@ -64,18 +105,13 @@ class ConversationRisk:
 
     def counselor(self, text: str) -> None:
         """Record a counselor message; the next help-seeker turn with words is read as its answer."""
-        self._pending = text
-        self._carried = None
+        self._pending, self._carried = _step(self._pending, self._carried, COUNSELOR, text)
 
     def help_seeker(self, text: str) -> TurnRisk:
         """The risk this help-seeker turn expresses; raises the running maximum."""
-        asked = self._pending if self._pending is not None else self._carried
-        context = context_for(asked, self.max_level, self.detector)
+        context = context_for(_asked(self._pending, self._carried), self.max_level, self.detector)
         risk = self.detector.assess(text, context)
-        if has_letters(text):
-            short = len(normalize(text).split()) <= SHORT_ANSWER_WORDS
-            self._carried = self._pending if self._pending is not None and short else None
-            self._pending = None
+        self._pending, self._carried = _step(self._pending, self._carried, HELP_SEEKER, text)
         if risk.level > self.max_level:
             self.max_level = risk.level
         return risk
