@@ -9,12 +9,13 @@ ARGS ?=
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: help install demo bench test test-unit test-integration lint typecheck proto proto-check check clean
+.PHONY: help install demo bench fuzz test test-unit test-integration lint typecheck proto proto-check check clean
 
 help:
 	@echo "make demo         run the whole pipeline on an embedded broker with the TGI stand-in (ARGS=... passed to 'care demo')"
 	@echo "make test         lint, type-check, proto drift check, unit, contract and integration tests"
 	@echo "make bench        benchmarks; reports under bench/results/"
+	@echo "make fuzz         atheris targets, bounded (FUZZ_RUNS, FUZZ_TIME, FUZZ_ARGS); crashes under fuzz/out/crashes/"
 	@echo "make proto        regenerate services/care/v1 from protos/"
 	@echo "make proto-check  fail when the committed generated code drifts from protos/"
 
@@ -33,6 +34,21 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run $(ARGS)
 
+# Coverage-guided fuzzing (atheris, x86_64 Linux, Python < 3.13): each target for at most FUZZ_RUNS
+# inputs or FUZZ_TIME seconds; a failing input is written under fuzz/out/crashes/<target>/ and stops
+# the run. Longer campaigns: README, Development.
+FUZZ_TARGETS := decode deid routing assembly
+FUZZ_RUNS ?= 20000
+FUZZ_TIME ?= 60
+FUZZ_ARGS ?=
+
+fuzz: $(STAMP)
+	@for target in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$target"; \
+		$(BIN)/python -m fuzz.$$target -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_TIME) -timeout=30 \
+			-print_final_stats=1 $(FUZZ_ARGS) || exit 1; \
+	done
+
 demo: $(STAMP)
 	$(BIN)/care demo $(ARGS)
 
@@ -43,8 +59,8 @@ proto-check: $(STAMP)
 	$(BIN)/python -m care.contracts.codegen --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check services tests bench ops deploy/k8s
-	$(BIN)/ruff format --check services tests bench ops deploy/k8s
+	$(BIN)/ruff check services tests bench fuzz ops deploy/k8s
+	$(BIN)/ruff format --check services tests bench fuzz ops deploy/k8s
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

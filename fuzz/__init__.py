@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing (atheris/libFuzzer) of what untrusted input reaches: ``make fuzz``."""
