@@ -14,6 +14,7 @@ Both are built once, at start-up.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
@@ -155,4 +156,6 @@ def _lingua_label(detector: LanguageDetector | None, order: Sequence[Language], 
 
 def _script_language(words: list[Word], script: Script) -> str:
     labels = [w.script_language for w in words if w.script is script and w.script_language]
-    return max(set(labels), key=labels.count) if labels else UNDETERMINED
+    # Counter keeps first-seen order among equal counts, so a tie goes to the language of the earliest
+    # word, the same in every process (a set's order follows the hash seed).
+    return Counter(labels).most_common(1)[0][0] if labels else UNDETERMINED
