@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from care.risk.levels import RiskLevel
 from care.risk.lexicon import Lexicon
-from care.risk.normalize import sentence_starts
+from care.risk.normalize import fold_letters, sentence_starts
 
 __all__ = [
     "AnswerKind",
@@ -39,6 +39,7 @@ class QuestionKind(StrEnum):
     PLACE = "place"  # are you on the roof / at the edge now?
     ACT = "act"  # have you already done / taken something?
     MEDICAL = "medical"  # does the injury need treatment, are you bleeding?
+    MEANS_WHERE = "means_where"  # where are the pills / the rifle now?
     MEANS = "means"  # are the pills with you now?
     TIMING = "timing"  # tonight or later?
     PLAN = "plan"  # do you have a plan, an intention?
@@ -81,7 +82,7 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
         # "Are you on the roof thinking of jumping?" -- "yes" is an act in progress.
         QuestionKind.PLACE: {
             AnswerKind.YES: AnswerRule(_I),
-            AnswerKind.MAYBE: AnswerRule(_I),
+            AnswerKind.MAYBE: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_H, _M),
         },
         QuestionKind.IDEATION: {
@@ -102,24 +103,37 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.LATER: AnswerRule(_H, _M),
             AnswerKind.AGO: AnswerRule(_M, _M),
             AnswerKind.QUANTITY: AnswerRule(_M, _M),
+            # "Pills" / "from the bridge" to "how?": an answer in content, once risk is disclosed.
+            AnswerKind.OTHER: AnswerRule(_H, _M),
         },
         # Only asked once a plan is on the table: any answer, even "not tonight", keeps it high; a
         # "yes" to "tonight?" is intent with a time that is now.
         QuestionKind.TIMING: {
             **{kind: AnswerRule(_H, _M) for kind in AnswerKind},
             AnswerKind.YES: AnswerRule(_I, _M),
-            AnswerKind.MAYBE: AnswerRule(_I, _M),
+            # "Maybe, I don't know" to "tonight?" leaves it open: high, not imminent.
+            AnswerKind.MAYBE: AnswerRule(_H, _M),
         },
         # Medication at home, "did you take something", "do you need a doctor" are ordinary questions
         # too; they read as risk answers only after risk was disclosed.
         QuestionKind.MEANS: {
             AnswerKind.YES: AnswerRule(_I, _M),
-            AnswerKind.MAYBE: AnswerRule(_I, _M),
+            AnswerKind.MAYBE: AnswerRule(_H, _M),
             # "Not yet" or "I'd rather not say" about the means, once suicidal thoughts are on the
             # table, leaves access open: high, not the moderate of the thoughts alone.
             AnswerKind.NOT_YET: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_H, _M),
             AnswerKind.NO: AnswerRule(_H, _H),
+        },
+        # "Where are the pills?" -- "in the wardrobe, between the clothes": any place that is not a
+        # denial is access to the means, once risk is on the table.
+        QuestionKind.MEANS_WHERE: {
+            AnswerKind.YES: AnswerRule(_I, _M),
+            AnswerKind.MAYBE: AnswerRule(_H, _M),
+            AnswerKind.NOT_YET: AnswerRule(_H, _M),
+            AnswerKind.UNSURE: AnswerRule(_H, _M),
+            AnswerKind.NO: AnswerRule(_H, _H),
+            AnswerKind.OTHER: AnswerRule(_H, _M),
         },
         # "Did you take something?" -- "about 15 minutes ago", "all of them": the act is under way.
         QuestionKind.ACT: {
@@ -162,6 +176,127 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
     }
 )
 
+# A question about suicide is recognised by its TOPIC (a closed vocabulary in every language) when no
+# worded question pattern above caught it; its KIND then comes from cue words, and a topic question
+# with no cue asks about thoughts (ideation). Method questions ("thinking of jumping?") ask for a plan.
+_P_HE = r"(?<!\w)(?:ו|ש|כש|ה|ל|ב|מ)?"
+_AR = r"(?<!\w)[وف]?(?:ب|ل|ال|بال|ع)?"
+_END = r"(?!\w)"
+# Acts that are methods: a question about them asks for a plan.
+_TOPIC_ACT = (
+    _P_HE + r"(?:לקפוץ|תקפוץ|תקפצי|קפיצה|לתלות|להיתלות|תתלה|תתלי)" + _END,
+    _AR + r"(?:تنط|تنطي|تقفز|تقفزي|ترمي حالك|ترمي نفسك|ترمي حالك|تشنق\w*)" + _END,
+    r"(?<!\w)(?:tnot|tn[ou]t+[iy]?|to2fo?z|t2ofzi|tshno2|tishno2)" + _END,
+    r"(?<!\w)(?:jump|jumping|hang yourself|hanging yourself)" + _END,
+)
+# Means and places: asked about only once risk is on the table.
+_TOPIC_MEANS = (
+    _P_HE + r"(?:כדורים|תרופות|נשק|רובה|אקדח|גשר|גג|מרפסת|מעקה|סכין|חבל ה?תלייה|לולאה)" + _END,
+    _AR + r"(?:حبوب|حبات|دوا|دواء|ادويه|سلاح|بارود[ةه]|مسدس|بندقي[ةه]|حبل|جسر|سطح|"
+    r"بلكون[ةه]?|شرف[ةه]|شباك|موس|سكين[ةه]?)" + _END,
+    r"(?<!\w)(?:7bo+b|7ob+ob|el ?7bob|dawa|adwye|sle7|sila7|baroud[ae]|fard|7abl|"
+    r"jesr|jisr|sat7|balkon[ae]?|balcon[ae]?|"
+    r"shebbak|moos|sikkine)" + _END,
+    r"(?<!\w)(?:pills|meds|medication|tablets|weapon|gun|rifle|rope|noose|"
+    r"bridge|roof|balcony|ledge|blade|knife)" + _END,
+)
+_TOPIC_GOODBYE = (
+    _P_HE + r"(?:מכתב\w*|פתק\w*|להיפרד|פרידה)" + _END,
+    _AR + r"(?:رسال[ةه]|رسائل|رسايل|مكاتيب|وداع|تودع\w*)" + _END,
+    r"(?<!\w)(?:risal[ae]|rasayel|wada3|twadde3\w*)" + _END,
+    r"(?<!\w)(?:goodbye|farewell|suicide note|letters?)" + _END,
+)
+_TOPIC_SUICIDE = (
+    _P_HE + r"(?:התאבד\w*|אובדנ\w*|קץ ל|לסיים את (?:ה)?חיי\w*|לגמור (?:עם|את) \S+|"
+    r"להרוג את עצמ\w*|לפגוע בעצמ\w*|למות|"
+    r"לא לחיות)",
+    _AR + r"(?:انتحار|تنتحر\w*|ينتحر|تنهي حيات\w*|تخلص حيات\w*|تقتل(?:ي)? (?:حال|"
+    r"نفس)\w*|تأذي (?:حال|نفس)\w*|تموت|تموتي|"
+    r"الموت)" + _END,
+    r"(?<!\w)(?:nt[ae]?7[ae]?r\w*|inti7ar|tentehr\w*|t[ae]?nhi 7ayat\w*|t2t[ou]l 7al\w*|tmout|tmoot|mawt)"
+    + _END,
+    r"(?<!\w)(?:suicid\w*|kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|"
+    r"hurt(?:ing)? yourself|harm(?:ing)? yourself|"
+    r"die|dying|(?:be )?dead)" + _END,
+)
+_CUES = (
+    (
+        "timing",
+        r"(?<!\w)(?:ו?מתי|הלילה|היום|מחר|תאריך|متى|امتى|ايمتى|وقتيش|امتا|"
+        r"الليل[ةه]|اليوم|بكر[اه]|emta|imta|aimta|"
+        r"waqtesh|el ?leil[ae]|el ?yom|bokra|when|tonight|today|tomorrow|date)(?!\w)",
+    ),
+    ("where_is", r"(?<!\w)(?:איפה|וין|وين|فين|وينه|wen|wein|fen|where)(?!\w)"),
+    (
+        "where",
+        r"(?<!\w)(?:איפה|איתך|אצלך|לידך|עליך|עכשיו|כרגע|وين|فين|وينه|معك|معاك|"
+        r"عندك|جنبك|هلق|هلا|الحين|دلوقتي|الان|"
+        r"wen|wein|fen|ma3ak|ma3ik|m3ak|3andak|3indak|hala2|halla2?|where|with you|"
+        r"on you|near you|next to you|right now|now)"
+        r"(?!\w)",
+    ),
+    (
+        "act",
+        r"(?:עשית|לקחת|בלעת|اخدت|اخذت|بلعت|akhadt|5adt|bala3t|did you take|"
+        r"have you taken|did you do|have you done)",
+    ),
+    (
+        "plan",
+        r"(?<!\w)(?:תוכנית|תכנית|איך|דרך|خط[ةه]|كيف|كيفاش|ازاي|طريق[ةه]|khett?a|"
+        r"kif|kef|ezay|tari2a|plan|how)(?!\w)",
+    ),
+)
+_PLACES = re.compile(
+    fold_letters(
+        r"(?:גשר|גג|מרפסת|מעקה|קצה|جسر|سطح|بلكون|شرف|شباك|jesr|jisr|sat7|balkon|"
+        r"balcon|bridge|roof|balcony|ledge)"
+    )
+)
+
+
+def _alternation(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fold_letters(p)})" for p in patterns))
+
+
+_ACT_RE = _alternation(_TOPIC_ACT)
+_MEANS_RE = _alternation(_TOPIC_MEANS)
+_GOODBYE_RE = _alternation(_TOPIC_GOODBYE)
+_SUICIDE_RE = _alternation(_TOPIC_SUICIDE)
+_CUE_RES = tuple((name, re.compile(fold_letters(pattern))) for name, pattern in _CUES)
+
+
+def _topic_kinds(sentence: str) -> set[QuestionKind]:
+    """The kinds a question about a suicide topic asks, read from cue words; empty without a topic.
+
+    The topic (suicide, dying, a method, means or a place, goodbye letters) says it is a risk question;
+    cue words say which: when/tonight -> timing, where/with you/now -> means (place for a roof or a
+    bridge), did you take -> act, plan/how -> plan. A topic with no cue asks about thoughts.
+    """
+    suicide = bool(_SUICIDE_RE.search(sentence))
+    act = bool(_ACT_RE.search(sentence))
+    means = bool(_MEANS_RE.search(sentence))
+    goodbye = bool(_GOODBYE_RE.search(sentence))
+    if not (suicide or act or means or goodbye):
+        return set()
+    cues = {name for name, pattern in _CUE_RES if pattern.search(sentence)}
+    kinds: set[QuestionKind] = set()
+    if "timing" in cues:
+        kinds.add(QuestionKind.TIMING)
+    if "where" in cues:
+        kinds.add(QuestionKind.PLACE if _PLACES.search(sentence) and not suicide else QuestionKind.MEANS)
+        if means and "where_is" in cues and not _PLACES.search(sentence):
+            kinds.add(QuestionKind.MEANS_WHERE)
+    if "act" in cues:
+        kinds.add(QuestionKind.ACT)
+    if "plan" in cues or act or goodbye:
+        kinds.add(QuestionKind.PLAN)
+    if means and not kinds:
+        kinds.add(QuestionKind.MEANS)
+    if suicide or act or goodbye:
+        kinds.add(QuestionKind.IDEATION)
+    return kinds
+
+
 _QUESTION_WORDS = re.compile(r"^\W*(?:האם|هل|do you|are you|have you|did you|is there|would you)\b")
 _LEADING = re.compile(r"^[\W_]+")
 
@@ -193,12 +328,22 @@ def question_kinds(norm: str, lexicons: Sequence[Lexicon]) -> tuple[QuestionKind
             for lexicon in lexicons
         ):
             continue
+        worded: set[QuestionKind] = set()
         for kind, section in _SECTION_OF_QUESTION.items():
             for lexicon in lexicons:
                 pattern = lexicon.patterns.get(section)
                 if pattern is not None and pattern.search(sentence):
-                    found.add(kind)
+                    worded.add(kind)
                     break
+        topical = _topic_kinds(sentence)
+        if not worded:
+            found |= topical
+        else:
+            found |= worded
+            found |= topical & {QuestionKind.MEANS_WHERE}
+            # "Are you thinking of jumping?" is worded as ideation but names a method: a plan question.
+            if worded == {QuestionKind.IDEATION} and QuestionKind.PLAN in topical:
+                found.add(QuestionKind.PLAN)
     return tuple(kind for kind in QuestionKind if kind in found)
 
 

@@ -64,7 +64,25 @@ _INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
 _PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
 _ATTEMPTS = frozenset({"attempt", "attempt_past"})
 # Categories that never raise the level by themselves.
-_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over"})
+_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over", "on_me"})
+# Questions that only a risk conversation asks: an answer to them is read in a risk context.
+_RISK_QUESTIONS = frozenset(
+    {QuestionKind.IDEATION, QuestionKind.PLAN, QuestionKind.TIMING, QuestionKind.PLACE, QuestionKind.ACT}
+)
+# A yes to these during an act in progress belongs to that act ("yes" to "thinking of jumping?" on a
+# balcony).
+_EPISODE_QUESTIONS = frozenset(
+    {
+        QuestionKind.PLACE,
+        QuestionKind.MEANS_WHERE,
+        QuestionKind.MEANS,
+        QuestionKind.TIMING,
+        QuestionKind.PLAN,
+        QuestionKind.ACT,
+    }
+)
+_WHERE_QUESTIONS = frozenset({QuestionKind.MEANS_WHERE, QuestionKind.MEANS, QuestionKind.PLACE})
+_COUNT = re.compile(r"(?<!\w)\d{1,3}(?!\w)")
 _LETTER = re.compile(r"[^\W\d_]")
 # Contextual preparation acts in one turn that stand without a risk context.
 _PREPARATION_CLUSTER = 2
@@ -159,6 +177,7 @@ class RiskDetector:
         self._hypothetical = _union(self.lexicons, "hypothetical")
         self._conditional = _union(self.lexicons, "conditional")
         self._reported = _union(self.lexicons, "reported")
+        self._ago = _union(self.lexicons, "answer_ago")
 
     # --- counselor turns ------------------------------------------------------------------------
 
@@ -199,12 +218,20 @@ class RiskDetector:
                 ),
                 None,
             )
+            # A content answer counts only when it does not deny ("I don't have any" is no access).
+            if (
+                rule is not None
+                and answer is AnswerKind.OTHER
+                and context.question in (QuestionKind.PLAN, QuestionKind.MEANS_WHERE)
+                and self._negator is not None
+                and self._negator.search(masked)
+            ):
+                rule = None
             if rule is not None and not (answer is AnswerKind.NO and denies_ideation):
                 answer_level = rule.level
                 # "Yes, this weekend" to "are you planning to do it soon?": a time ahead, not now.
                 if (
                     answer_level == RiskLevel.IMMINENT
-                    and context.question in (QuestionKind.TIMING, QuestionKind.PLAN)
                     and "time_soon" in reading.counted
                     and "time_now" not in reading.counted
                 ):
@@ -224,11 +251,32 @@ class RiskDetector:
             or answer_level >= RiskLevel.MODERATE
             or any(level >= RiskLevel.MODERATE for level in strong_levels)
         )
+        risk_active = in_risk_context or context.question in _RISK_QUESTIONS
         standing = set(reading.counted)
-        if in_risk_context:
+        # "Absolutely not... I decided to stop watching it": a denial's other words are not risk cues.
+        denial_answer = context.question is not None and answer is AnswerKind.NO
+        if in_risk_context and not denial_answer:
             standing |= reading.contextual
         else:
             standing.discard("means_at_hand")
+        # "Maybe 20 Acamol, a quarter of an hour ago": means with a count or a time ago, in a risk
+        # conversation, is an act under way (an attempt once it is over: "yesterday", "discharged").
+        if (
+            risk_active
+            and not denial_answer
+            and "means" in reading.counted
+            and (_COUNT.search(masked) or (self._ago is not None and self._ago.search(masked)))
+        ):
+            standing.add("act_in_progress")
+        # "The weapon is with me" / "it's on my lap" (asked where it is): means on the person.
+        means_on_me = (
+            "on_me" in reading.counted
+            and not denial_answer
+            and ("means" in reading.counted or context.question in _WHERE_QUESTIONS)
+            and risk_active
+        )
+        if means_on_me:
+            standing.add("means_at_hand")
         # "I swallowed pills yesterday, they discharged me today": the act is over -- an attempt.
         if "act_in_progress" in standing and "act_over" in reading.counted:
             standing.discard("act_in_progress")
@@ -251,6 +299,16 @@ class RiskDetector:
             if "time_now" in standing:
                 categories.add("time_now")
         if "means_at_hand" in standing and context.prior_level >= RiskLevel.HIGH:
+            levels.append(RiskLevel.IMMINENT)
+        if means_on_me:
+            levels.append(RiskLevel.IMMINENT)
+        # A yes to "thinking of jumping?" / "are the pills with you?" while an act is under way.
+        if (
+            context.prior_level >= RiskLevel.IMMINENT
+            and answer is AnswerKind.YES
+            and answer_level >= RiskLevel.MODERATE
+            and context.question in _EPISODE_QUESTIONS
+        ):
             levels.append(RiskLevel.IMMINENT)
         # "Yes, tonight" to "are you thinking of suicide?" carries a time, like wanting to die tonight.
         if answer_level == RiskLevel.MODERATE and "time_now" in standing:

@@ -73,6 +73,8 @@ CATEGORY_LEVELS: Mapping[str, RiskLevel] = MappingProxyType(
         "time_soon": RiskLevel.NONE,
         # The act is over ("yesterday", "discharged today"): an attempt, not an act in progress.
         "act_over": RiskLevel.NONE,
+        # Means on the person ("with me", "on my lap", "in my hand"): with means, imminent.
+        "on_me": RiskLevel.NONE,
     }
 )
 QUESTION_SECTIONS = (
