@@ -180,7 +180,7 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
 # worded question pattern above caught it; its KIND then comes from cue words, and a topic question
 # with no cue asks about thoughts (ideation). Method questions ("thinking of jumping?") ask for a plan.
 _P_HE = r"(?<!\w)(?:ו|ש|כש|ה|ל|ב|מ)?"
-_AR = r"(?<!\w)[وف]?(?:ب|ل|ال|بال|ع)?"
+_AR = r"(?<!\w)[وف]?(?:ب|ل|ال|بال|عال|لل|ع)?"
 _END = r"(?!\w)"
 # Acts that are methods: a question about them asks for a plan.
 _TOPIC_ACT = (

@@ -153,3 +153,13 @@ def test_low_phrasings(text: str) -> None:
 def test_a_yes_to_a_method_question_during_an_act_is_imminent() -> None:
     turns = [(H, "I want to die"), (H, "I'm standing on the balcony"), (C, "are you thinking of jumping?")]
     assert last([*turns, (H, "yes")]) == IMM
+
+
+def test_standing_on_a_balcony_with_the_floor_is_imminent_even_first() -> None:
+    assert last([(H, "אני עומד על המרפסת. קומה 9")]) == IMM
+    assert last([(H, "I'm standing on the balcony, 8th floor")]) == IMM
+
+
+def test_letters_for_each_child_in_arabic_and_old_attempts_in_hebrew() -> None:
+    assert last([(H, "كتبت لكل واحد من ولادي رسالة")]) >= HI
+    assert last([(H, "לפני 10 שנים היה ניסיון אובדני")]) <= L
