@@ -94,6 +94,11 @@ IDEATION = [
     ("بنتحر الليلة", H),
     ("رح أبلع الحبوب كلها", H),
     ("رح أعمل إشي بحالي", H),
+    ("أنوي الانتحار", H),
+    ("لدي خطة للانتحار", H),
+    ("رح أطخ حالي بالفرد", H),
+    ("ودي أذبح نفسي", M),
+    ("بفكر أنط من الطابق العاشر", M),
     ("bdi amot", M),
     ("baddi moot", M),
     ("bdi a5las mn 7ali", M),
@@ -163,6 +168,8 @@ PLANS_IN_RISK_TALK = [
     ("ودعتهم", H),
     ("جبت الشفرة", H),
     ("rattabt kil shi", H),
+    ("عندي كلاشن بالبيت", H),
+    ("3indi baroude bl bet", H),
     ("jahhazt kil shi", H),
     ("ma fi shi yrajje3ni", H),
 ]
@@ -181,6 +188,8 @@ PASSIVE = [
     ("ana t2il 3alehom", L),
     ("ana 3eb2 3alehom", L),
     ("ya reet amot", L),
+    ("لا أرى أي أمل", L),
+    ("نفسي أروح عند ربنا", L),
 ]
 
 # --- idioms, accidents, chores and negations: none -------------------------------------------------
@@ -225,6 +234,10 @@ TRAPS = [
     "5adt 2 panadol la rasi",
     "bdi a5las mn el shi8l bakkir",
     "jahhazt kil shi lal 3ers",
+    "بقتل حالي بالشغل",
+    "نفسي أروح لبيت الله",
+    "آخر الشهر بقبض",
+    "3indi fard bl bet",
 ]
 
 
