@@ -75,6 +75,8 @@ CATEGORY_LEVELS: Mapping[str, RiskLevel] = MappingProxyType(
         "act_over": RiskLevel.NONE,
         # Means on the person ("with me", "on my lap", "in my hand"): with means, imminent.
         "on_me": RiskLevel.NONE,
+        # Dizziness, vomiting, drowsiness: an act under way only once an overdose was disclosed.
+        "overdose_sign": RiskLevel.NONE,
     }
 )
 QUESTION_SECTIONS = (
