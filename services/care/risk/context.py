@@ -25,6 +25,7 @@ __all__ = [
     "QuestionKind",
     "answer_kind",
     "answer_rule",
+    "asks_timing",
     "has_question",
     "question_kind",
     "question_kinds",
@@ -124,6 +125,8 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.NOT_YET: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_H, _M),
             AnswerKind.NO: AnswerRule(_H, _H),
+            # "Not tonight, it's in the closet" to "is it next to you now?": intent for later.
+            AnswerKind.LATER: AnswerRule(_H, _M),
         },
         # "Where are the pills?" -- "in the wardrobe, between the clothes": any place that is not a
         # denial is access to the means, once risk is on the table.
@@ -133,6 +136,7 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
             AnswerKind.NOT_YET: AnswerRule(_H, _M),
             AnswerKind.UNSURE: AnswerRule(_H, _M),
             AnswerKind.NO: AnswerRule(_H, _H),
+            AnswerKind.LATER: AnswerRule(_H, _M),
             AnswerKind.OTHER: AnswerRule(_H, _M),
         },
         # "Did you take something?" -- "about 15 minutes ago", "all of them": the act is under way.
@@ -179,7 +183,7 @@ _RULES: Mapping[QuestionKind, Mapping[AnswerKind, AnswerRule]] = MappingProxyTyp
 # A question about suicide is recognised by its TOPIC (a closed vocabulary in every language) when no
 # worded question pattern above caught it; its KIND then comes from cue words, and a topic question
 # with no cue asks about thoughts (ideation). Method questions ("thinking of jumping?") ask for a plan.
-_P_HE = r"(?<!\w)(?:ו|ש|כש|ה|ל|ב|מ)?"
+_P_HE = r"(?<!\w)(?:ו?(?:ש|כש|ל|ב|מ|כ)?ה?)?"
 _AR = r"(?<!\w)[وف]?(?:ب|ل|ال|بال|عال|لل|ع)?"
 _END = r"(?!\w)"
 # Acts that are methods: a question about them asks for a plan.
@@ -306,6 +310,12 @@ def _question_sentences(norm: str) -> list[str]:
     ends = [*starts[1:], len(norm)]
     sentences = [norm[start:end].strip() for start, end in zip(starts, ends, strict=True)]
     return [s for s in sentences if s and (s.endswith("?") or "?" in s or _QUESTION_WORDS.search(s))]
+
+
+def asks_timing(norm: str) -> bool:
+    """Whether normalised counselor text asks about a time ("tonight?", "when?")."""
+    timing = _CUE_RES[0][1]
+    return any(timing.search(sentence) for sentence in _question_sentences(norm))
 
 
 def has_question(norm: str) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Protocol
 
@@ -35,13 +35,14 @@ from care.risk.context import (
     QuestionKind,
     answer_kind,
     answer_rule,
+    asks_timing,
     has_question,
     question_kind,
     question_kinds,
 )
 from care.risk.levels import RiskLevel
 from care.risk.lexicon import CATEGORY_LEVELS, Lexicon, default_lexicons
-from care.risk.normalize import clause_starts, normalize, sentence_starts
+from care.risk.normalize import clause_starts, fold_letters, normalize, sentence_starts
 
 __all__ = [
     "RiskDetector",
@@ -64,7 +65,7 @@ _INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
 _PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
 _ATTEMPTS = frozenset({"attempt", "attempt_past"})
 # Categories that never raise the level by themselves.
-_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over", "on_me"})
+_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over", "on_me", "overdose_sign"})
 # Questions that only a risk conversation asks: an answer to them is read in a risk context.
 _RISK_QUESTIONS = frozenset(
     {QuestionKind.IDEATION, QuestionKind.PLAN, QuestionKind.TIMING, QuestionKind.PLACE, QuestionKind.ACT}
@@ -82,6 +83,8 @@ _EPISODE_QUESTIONS = frozenset(
     }
 )
 _WHERE_QUESTIONS = frozenset({QuestionKind.MEANS_WHERE, QuestionKind.MEANS, QuestionKind.PLACE})
+_NOW_QUESTIONS = frozenset({QuestionKind.TIMING, *_WHERE_QUESTIONS})
+_ACT_QUESTIONS = frozenset({QuestionKind.ACT, QuestionKind.MEDICAL, *_WHERE_QUESTIONS})
 _COUNT = re.compile(r"(?<!\w)\d{1,3}(?!\w)")
 _LETTER = re.compile(r"[^\W\d_]")
 # Contextual preparation acts in one turn that stand without a risk context.
@@ -89,6 +92,57 @@ _PREPARATION_CLUSTER = 2
 # A new main clause with the writer as subject ends an "if" clause's reach: "if I ask they will ask
 # questions, and I'm not sure I want to give up the plan" is no condition on the plan.
 _IF_AFTER = re.compile(r"(?<!\w)(?:if|unless|אם|אלא אם|اذا|لو|الا اذا|iza|eza|law)(?!\w)")
+# Means kept away (a safe, a closet, storage, the car, "at home"): access, not means at hand now.
+_STORED = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:ב|ו?ב)?(?:כספת|מחסן|ארון|מרתף|בוידעם|רכב|אוטו)(?!\w)|"
+        r"(?<!\w)و?(?:ب|في )(?:ال)?(?:خزان[ةه]|خزن[ةه]|مخزن|سيار[ةه]|بيت|دار)(?!\w)|"
+        r"(?<!\w)(?:bl|bel|fi el|fel) ?(?:5azane|khazane|sayyara|sayara|beit|bet|dar)(?!\w)|"
+        r"(?<!\w)(?:in (?:the|a|my) (?:safe|closet|car|storage|garage)|locked (?:up|away))(?!\w)"
+    )
+)
+# The means were handed over or thrown away: "I gave them to him".
+_HANDED = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:ו|ש)?(?:נתתי|מסרתי|זרקתי|העברתי) (?:אותם |אותן |אותו |אותה )?"
+        r"(?:ל(?:ו|ה|הם|שותף|אמא|אבא)|לפח)|"
+        r"(?<!\w)و?(?:عطيت|اعطيت|سلمت|رميت|كبيت)(?:ه|ها|هم|ن)?(?!\w)|"
+        r"(?<!\w)(?:3atet|3tet|a3tet|sallamt|rmet|kabbet)\w*|"
+        r"(?<!\w)(?:gave (?:them|it) (?:to|away)|threw (?:them|it) (?:out|away)|"
+        r"handed (?:them|it) (?:over|to))"
+    )
+)
+# "But not now": the thoughts are affirmed, a time or means now are denied.
+_NOT_NOW = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:לא עכשיו|לא כרגע|مش هلا|مش هلأ|مش هلق|مش الحين|مش هلقيت|مش هسا|مو الحين|"
+        r"msh hal2|msh hala2|mesh hala2|mish hala2|msh halla2|not now|not right now)(?!\w)"
+    )
+)
+# Means on the body or a first step taken: "I put it on my arm", "I drank a glass of wine".
+_IN_HAND = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:ו|ש)?(?:שתיתי|שמתי (?:אותו|אותה|אותם)|מחזיק|מחזיקה|ביד שלי|על היד)(?!\w)|"
+        r"(?<!\w)و?(?:حطيت\w*|ماسك|ماسكه|شربت|بايدي|على ايدي|ع ايدي)(?!\w)|"
+        r"(?<!\w)(?:7atet\w*|maske|masek|shrebt|b ?2idi|3a 2idi)(?!\w)|"
+        r"(?<!\w)(?:holding|drank|in my hand|on my (?:arm|wrist))(?!\w)"
+    )
+)
+# "It doesn't matter, it's already late" after an act: the act is under way.
+_TOO_LATE = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:כבר מאוחר|מאוחר מדי|מאוחר מידי|فات الاوان|فات الأوان|خلص فات|صار متأخر|"
+        r"fat el awan|fat el 2awan|too late|already late)(?!\w)"
+    )
+)
+# "When I was 17", "at 16": an attempt or self-harm told with an age is history.
+_AT_AGE = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:כשהייתי (?:בן|בת) \d+|בגיל \d+|لما كان عمري \d+|لما كنت بعمر \d+|"
+        r"وانا عمري \d+|كان عمري \d+|"
+        r"بعمر \d+|lama kan 3omri \d+|when i was \d+|at (?:age )?\d+)(?!\w)"
+    )
+)
 _CONDITION_RESET = re.compile(r"[,;:]\s*(?:ו|و|and |w |bas |but )?(?:אני|انا|i|ana)\b")
 
 
@@ -207,24 +261,48 @@ class RiskDetector:
         levels: list[RiskLevel] = [RiskLevel.NONE]
         answer_level = RiskLevel.NONE
         answer = AnswerKind.OTHER
-        if context.question is not None:
+        not_now = bool(_NOT_NOW.search(masked))
+        handed = bool(_HANDED.search(masked))
+        stored = bool(_STORED.search(masked))
+        if context.question is not None or context.counselor_text:
             answer = answer_kind(masked, lexicons)
+        asked = (context.question, *context.also_asked) if context.question is not None else ()
+        # "Yes, but not now, no pills now": the thoughts stand, a time or means now do not.
+        if not_now and answer is AnswerKind.LATER:
+            not_now = False
+        if not_now:
+            asked = tuple(kind for kind in asked if kind not in _NOW_QUESTIONS)
+        # "Yes, they're on the table, I gave them to him": the means were handed over.
+        if handed:
+            asked = tuple(kind for kind in asked if kind not in _WHERE_QUESTIONS)
+        if asked:
             denies_ideation = bool(reading.denied & {"active_ideation", "passive_ideation"})
+            negated_content = (
+                answer is AnswerKind.OTHER
+                and self._negator is not None
+                and bool(self._negator.search(masked))
+            )
+            first_end = next(iter(sentence_starts(masked)[1:]), len(masked))
+            # "No plan, it's more like noise in my head": a content answer that denies the plan is a
+            # "no" to it, which still confirms the thoughts below it.
+            if negated_content and asked[0] is QuestionKind.PLAN:
+                answer = AnswerKind.NO
             rule = next(
                 (
                     r
-                    for kind in (context.question, *context.also_asked)
+                    for kind in asked
                     if (r := answer_rule(kind, answer)) is not None and context.prior_level >= r.min_prior
                 ),
                 None,
             )
-            # A content answer counts only when it does not deny ("I don't have any" is no access).
+            # A content answer counts only when its first sentence does not deny ("I don't have any" is
+            # no access; "in the car. End of the month if it doesn't work out" is).
             if (
                 rule is not None
                 and answer is AnswerKind.OTHER
-                and context.question in (QuestionKind.PLAN, QuestionKind.MEANS_WHERE)
+                and asked[0] is QuestionKind.MEANS_WHERE
                 and self._negator is not None
-                and self._negator.search(masked)
+                and self._negator.search(masked[:first_end])
             ):
                 rule = None
             if rule is not None and not (answer is AnswerKind.NO and denies_ideation):
@@ -241,6 +319,21 @@ class RiskDetector:
                     if answer in (AnswerKind.YES, AnswerKind.MAYBE)
                     else "answered_question"
                 )
+        # "Not tonight, in two weeks" to any question once thoughts are disclosed: intent for later.
+        if (
+            answer is AnswerKind.LATER
+            and context.counselor_text
+            and asks_timing(normalize(context.counselor_text))
+            and context.prior_level >= RiskLevel.MODERATE
+            and answer_level < RiskLevel.HIGH
+        ):
+            answer_level = RiskLevel.HIGH
+            categories.add("answered_question")
+        # "Yes, it's in the safe": access, not means at hand now.
+        if stored and answer_level == RiskLevel.IMMINENT and context.question in _WHERE_QUESTIONS:
+            answer_level = RiskLevel.HIGH
+        if not_now and answer_level > RiskLevel.MODERATE:
+            answer_level = RiskLevel.MODERATE
         levels.append(answer_level)
 
         strong_levels = [
@@ -259,6 +352,16 @@ class RiskDetector:
             standing |= reading.contextual
         else:
             standing.discard("means_at_hand")
+        if stored or handed or not_now:
+            standing.discard("means_at_hand")
+        # Dizziness or vomiting is an overdose under way only once an overdose is on the table.
+        if (
+            "overdose_sign" in reading.counted
+            and not denial_answer
+            and (context.prior_level >= RiskLevel.HIGH or "means" in reading.counted)
+            and risk_active
+        ):
+            standing.add("act_in_progress")
         # "Maybe 20 Acamol, a quarter of an hour ago": means with a count or a time ago, in a risk
         # conversation, is an act under way (an attempt once it is over: "yesterday", "discharged").
         if (
@@ -274,6 +377,7 @@ class RiskDetector:
             and not denial_answer
             and ("means" in reading.counted or context.question in _WHERE_QUESTIONS)
             and risk_active
+            and not (stored or handed or not_now)
         )
         if means_on_me:
             standing.add("means_at_hand")
@@ -306,8 +410,20 @@ class RiskDetector:
         if (
             context.prior_level >= RiskLevel.IMMINENT
             and answer is AnswerKind.YES
+            and not not_now
             and answer_level >= RiskLevel.MODERATE
             and context.question in _EPISODE_QUESTIONS
+        ):
+            levels.append(RiskLevel.IMMINENT)
+        # In an act under way, "not yet" to "did you take them?" keeps the means in hand, and "it's
+        # already too late" says the act is done.
+        if context.prior_level >= RiskLevel.IMMINENT and (
+            (
+                answer is AnswerKind.NOT_YET
+                and context.question in _ACT_QUESTIONS
+                and (_IN_HAND.search(masked) or "means_at_hand" in standing)
+            )
+            or _TOO_LATE.search(masked)
         ):
             levels.append(RiskLevel.IMMINENT)
         # "Yes, tonight" to "are you thinking of suicide?" carries a time, like wanting to die tonight.
@@ -412,6 +528,9 @@ class RiskDetector:
                 continue
             sentence_start = _start_before(sentences, hit.start)
             sentence = masked[sentence_start : hit.start]
+            # "When I was 17 I tried to kill myself": history told with an age.
+            if hit.category in _PAST_OVERRIDES and _AT_AGE.search(sentence):
+                hit = replace(hit, category=_PAST_OVERRIDES[hit.category])
             if hit.category not in _MARKERS and any(s <= hit.start < e for s, e in reported):
                 reading.others.add("other_person")
                 continue
