@@ -263,7 +263,9 @@ class RiskDetector:
         answer = AnswerKind.OTHER
         not_now = bool(_NOT_NOW.search(masked))
         handed = bool(_HANDED.search(masked))
-        stored = bool(_STORED.search(masked))
+        # "I'm in the car, all the pills are with me": means on the person outweigh a place that could
+        # also be where means are kept.
+        stored = bool(_STORED.search(masked)) and "on_me" not in reading.counted
         if context.question is not None or context.counselor_text:
             answer = answer_kind(masked, lexicons)
         asked = (context.question, *context.also_asked) if context.question is not None else ()

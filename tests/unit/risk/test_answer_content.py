@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from care.risk import COUNSELOR, HELP_SEEKER, RiskLevel, assess_turns
+from care.risk import COUNSELOR, HELP_SEEKER, ConversationRisk, RiskLevel, assess_turns
 
 N, L, M, H, IM = (
     RiskLevel.NONE,
@@ -61,3 +61,11 @@ CASES = [
 @pytest.mark.parametrize(("turns", "expected"), CASES)
 def test_answer_content(turns: list[str], expected: RiskLevel) -> None:
     assert last_level(*turns) == expected
+
+
+def test_means_with_the_person_in_a_car_are_at_hand_not_stored() -> None:
+    """The car is where the person is, not where the pills are kept."""
+    fold = ConversationRisk()
+    fold.counselor("אתה חושב לשים קץ לחייך?")
+    risk = fold.help_seeker("אני ברכב מחוץ לעיר. כל הכדורים איתי. אני רוצה לגמור עם זה הלילה")
+    assert risk.level == RiskLevel.IMMINENT
