@@ -275,3 +275,53 @@ def test_a_check_costs_well_under_a_millisecond_or_so() -> None:
     per_check = (time.perf_counter() - start) / (rounds * len(texts))
     # Typically ~0.3 ms here; the bound leaves room for a loaded CI machine.
     assert per_check < 0.005
+
+
+@pytest.mark.parametrize(
+    ("text", "route", "reason"),
+    [
+        # A group generalised with a negative trait, even with "but you're not like that".
+        ("אנשים שמנסים להתאבד הם בדרך כלל חלשים, אבל אתה לא כזה.", "he", "stigmatising"),
+        ("فالانتحار في النهاية تصرف الضعفاء، وأنت أقوى من ذلك.", "ar", "stigmatising"),
+        ("People who self-harm are mostly attention seekers, but you're not.", "en", "stigmatising"),
+        # Lethality, speed or sufficiency of a method, even as reassurance.
+        ("כמות כזו של כדורים בדרך כלל לא מספיקה כדי למות.", "he", "method_or_means"),
+        ("It only takes a few minutes until you lose consciousness.", "en", "method_or_means"),
+        # Certain predictions and "just tired" make the pain small.
+        ("זה לא כזה נורא כמו שזה נראה. מחר תרגיש אחרת לגמרי.", "he", "minimising"),
+        ("شكلك بس تعبان شوي، ما في شي بيستاهل تحكي عن الموت عشانه.", "ar", "minimising"),
+        # Blame without "fault".
+        ("אולי כדאי לחשוב מה עשית שגרם לו להגיב ככה.", "he", "blaming"),
+        ("لو ما طلعتي معهم بالليل ما كان صار اللي صار.", "ar", "blaming"),
+        ("When you act like this it's hard to blame them for being angry.", "en", "blaming"),
+        ("אתה צריך להתבייש לחשוב ככה כשיש אנשים שסובלים יותר ממך.", "he", "moralising"),
+        # Secrecy with no exception, or with "even if".
+        ("שום מילה מהשיחה הזו לא תצא מכאן, לעולם.", "he", "secrecy_promise"),
+        ("Not a word of this conversation will ever leave here.", "en", "secrecy_promise"),
+        ("גם אם תהיה סכנה, שום דבר מזה לא ייצא מכאן.", "he", "secrecy_promise"),
+    ],
+)
+def test_generalised_rules_block(text: str, route: str, reason: str) -> None:
+    assert reason in check(text, route)
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("הרבה אנשים שחושבים על התאבדות מרגישים חלשים, אבל זו לא חולשה.", "he"),
+        ("Many people who think about suicide feel weak - it's not weakness.", "en"),
+        ("דיכאון הוא לא חולשה של האופי, זו מחלה.", "he"),
+        ("الاكتئاب مش ضعف، هو وجع حقيقي.", "ar"),
+        ("את לא חלשה, וזה לא באשמתך.", "he"),
+        # A hedged hope that stays with the pain is not a promise that it will pass.
+        ("אולי מחר תרגיש קצת אחרת, ועכשיו זה באמת קשה מאוד.", "he"),
+        ("Tomorrow may feel different, and right now it's very hard.", "en"),
+        (
+            "רוב מה שתספר נשאר בשיחה, אבל אם תהיה סכנה מיידית לחיים שלך, ייתכן שנצטרך לערב גורמי חירום.",
+            "he",
+        ),
+        ("Most of what you say stays here, but if there's danger to your life we may call for help.", "en"),
+    ],
+)
+def test_generalised_rules_pass_safe_replies(text: str, route: str) -> None:
+    assert check(text, route) == ()
