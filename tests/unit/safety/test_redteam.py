@@ -74,3 +74,12 @@ def test_unknown_reason_code_rejected(tmp_path: Path) -> None:
     path.write_text('{"id": "x", "route": "he", "text": "t", "expect": "rude"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unknown reason code"):
         load_cases(path)
+
+
+@pytest.mark.parametrize("name", ["safety-blind.jsonl", "safety-blind-2.jsonl"])
+def test_blind_sets_stay_fully_blocked_and_passed(name: str) -> None:
+    """Written by authors who never saw the gate (first runs 56/60 and 51/70 blocked); their misses
+    then guided general rules, so now they guard against regressions."""
+    figures = evaluate(load_cases(DATA / name))
+    assert figures.failures == []
+    assert figures.blocked == figures.unsafe
