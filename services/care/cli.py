@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from care.config import get_settings
+from care.jsonl import run_batch
 from care.logging import configure_logging
 from care.telemetry import init_tracing
 
@@ -80,12 +79,7 @@ def _deid(_: argparse.Namespace) -> int:
     from care.deid.detectors import configured_detectors
 
     batch = BatchDeidentifier(configured_detectors(get_settings()))
-    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    for line in stdin:
-        if line.strip():
-            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    return 1 if batch.errors else 0
+    return run_batch(batch)
 
 
 def _route(_: argparse.Namespace) -> int:
@@ -94,12 +88,7 @@ def _route(_: argparse.Namespace) -> int:
 
     settings = get_settings()
     batch = BatchRouter(detector_from_settings(settings), policy_from_settings(settings))
-    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    for line in stdin:
-        if line.strip():
-            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    return 1 if batch.errors else 0
+    return run_batch(batch)
 
 
 def _risk(args: argparse.Namespace) -> int:
@@ -112,12 +101,7 @@ def _risk(args: argparse.Namespace) -> int:
 
         detector = RiskDetector(classifier=OnnxRiskClassifier.from_directory(args.model_dir))
     batch = BatchRisk(detector)
-    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-    for line in stdin:
-        if line.strip():
-            sys.stdout.write(json.dumps(batch.process(line), ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    return 1 if batch.errors else 0
+    return run_batch(batch)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -4,7 +4,11 @@ numbers are fictional; the tests assert that none of them travels past deid."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
+
+from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
 
 HS = events_pb2.ROLE_HELP_SEEKER
@@ -97,3 +101,13 @@ def chat_event(
         event.text = message.text
     event.sent_at.GetCurrentTime()
     return event
+
+
+async def standin_control(stack: EmbeddedStack, method: str, path: str, body: Any = None) -> Any:
+    """Call the stand-in's control API (``/_standin/latency``, ``faults``, ``replies``, ``stats``)."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, f"{stack.standin_url}/_standin/{path}", json=body) as response,
+    ):
+        response.raise_for_status()
+        return await response.json()

@@ -6,16 +6,14 @@ replaced before the counselor sees it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
-import aiohttp
 import pytest
 
 from care import topics
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
-from tests.integration.fixtures import CO, HS, Message, chat_event
+from tests.integration.fixtures import CO, HS, Message, chat_event, standin_control
 
 pytestmark = pytest.mark.integration
 
@@ -25,22 +23,13 @@ TIMEOUT = 60.0
 SLOW_FIRST_TOKEN_MS = 2500.0
 
 
-async def standin(stack: EmbeddedStack, method: str, path: str, body: Any = None) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.request(method, f"{stack.standin_url}/_standin/{path}", json=body) as response,
-    ):
-        response.raise_for_status()
-        return await response.json()
-
-
 @pytest.fixture
 async def slow_model(stack: EmbeddedStack) -> AsyncIterator[None]:
-    await standin(stack, "POST", "latency", {"time_to_first_token_ms": SLOW_FIRST_TOKEN_MS})
+    await standin_control(stack, "POST", "latency", {"time_to_first_token_ms": SLOW_FIRST_TOKEN_MS})
     try:
         yield
     finally:
-        await standin(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
+        await standin_control(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
 
 
 def alerts_for(platform: PlatformClient, conversation_id: str) -> list[events_pb2.RiskAlert]:
@@ -128,13 +117,13 @@ async def test_an_unsafe_model_reply_never_reaches_the_counselor(
 ) -> None:
     conversation_id = "it-safety-1"
     unsafe = "זו אשמתך שזה קרה, היית צריכה לחשוב על זה קודם."
-    await standin(stack, "POST", "replies", {"texts": [unsafe]})
+    await standin_control(stack, "POST", "replies", {"texts": [unsafe]})
     try:
         event = chat_event(conversation_id, 1, Message(HS, "רבתי עם ההורים שלי והם זרקו אותי מהבית"))
         await platform.send_chat(event)
         suggestion = (await platform.wait_for(event.event_id, TIMEOUT)).suggestion
     finally:
-        await standin(stack, "POST", "replies", {"texts": []})
+        await standin_control(stack, "POST", "replies", {"texts": []})
     assert list(suggestion.safety_blocks) == ["blaming"]
     assert all(unsafe not in candidate.text for candidate in suggestion.candidates)
     sources = sorted(candidate.source for candidate in suggestion.candidates)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
-import aiohttp
 import pytest
 
 from care.embedded.platform import PlatformClient
 from care.embedded.stack import EmbeddedStack
 from care.v1 import events_pb2
-from tests.integration.fixtures import CO, HS, Message, chat_event
+from tests.integration.fixtures import CO, HS, Message, chat_event, standin_control
 
 pytestmark = pytest.mark.integration
 
@@ -25,36 +23,27 @@ SLOW_FIRST_TOKEN_MS = 4000.0
 GAP_S = 1.0
 
 
-async def standin(stack: EmbeddedStack, method: str, path: str, body: Any = None) -> Any:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.request(method, f"{stack.standin_url}/_standin/{path}", json=body) as response,
-    ):
-        response.raise_for_status()
-        return await response.json()
-
-
 @pytest.fixture
 async def slow_model(stack: EmbeddedStack) -> AsyncIterator[None]:
-    await standin(stack, "POST", "latency", {"time_to_first_token_ms": SLOW_FIRST_TOKEN_MS})
+    await standin_control(stack, "POST", "latency", {"time_to_first_token_ms": SLOW_FIRST_TOKEN_MS})
     try:
         yield
     finally:
-        await standin(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
+        await standin_control(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
 
 
 async def test_a_newer_message_supersedes_the_generation_in_flight(
     stack: EmbeddedStack, platform: PlatformClient, slow_model: None
 ) -> None:
     conversation_id = "it-sup-1"
-    cancelled_before = (await standin(stack, "GET", "stats"))["cancelled"]
+    cancelled_before = (await standin_control(stack, "GET", "stats"))["cancelled"]
     first = chat_event(conversation_id, 1, Message(HS, "אני לא מצליחה להירדם"))
     second = chat_event(conversation_id, 2, Message(HS, "וגם לא לאכול כבר יומיים"))
     await platform.send_chat(first)
     await asyncio.sleep(GAP_S)
     # The first generation is already waiting out its slow first token (the stand-in reads the
     # latency when a request starts); the new one must answer well inside the per-attempt timeout.
-    await standin(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
+    await standin_control(stack, "POST", "latency", {"time_to_first_token_ms": 0.0})
     await platform.send_chat(second)
     old = (await platform.wait_for(first.event_id, TIMEOUT)).suggestion
     new = (await platform.wait_for(second.event_id, TIMEOUT)).suggestion
@@ -64,7 +53,7 @@ async def test_a_newer_message_supersedes_the_generation_in_flight(
     assert new.status == events_pb2.SUGGESTION_STATUS_OK
     assert new.history_turns == 2, "the new generation sees both messages"
     # The cancel reached the model server: it saw its HTTP streams closed and stopped generating.
-    stats = await standin(stack, "GET", "stats")
+    stats = await standin_control(stack, "GET", "stats")
     assert stats["cancelled"] > cancelled_before
 
 

@@ -8,13 +8,13 @@ conversation_id share one placeholder numbering, as the live pipeline does.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from care.deid.core import DeidentificationError, PlaceholderState, deidentify, detect
 from care.deid.detectors import DEFAULT_DETECTORS
 from care.deid.normalize import Detector
+from care.jsonl import LineError, read_id, read_object
 
 
 @dataclass
@@ -25,14 +25,13 @@ class BatchDeidentifier:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            return self._error(None, f"not JSON (line column {error.colno})")
-        if not isinstance(item, dict):
-            return self._error(None, "a line must be a JSON object")
-        ident = item.get("id")
-        if not isinstance(ident, str | int) or isinstance(ident, bool):
-            return self._error(None, 'missing or invalid "id"')
+            item = read_object(line)
+        except LineError as error:
+            return self._error(None, str(error))
+        try:
+            ident = read_id(item, "id")
+        except LineError as error:
+            return self._error(None, str(error))
         text = item.get("text")
         if not isinstance(text, str):
             return self._error(ident, 'missing or invalid "text"')

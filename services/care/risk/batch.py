@@ -10,10 +10,10 @@ No text is ever written back.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from care.jsonl import LineError, read_id, read_object
 from care.risk.conversation import COUNSELOR, HELP_SEEKER, assess_turns
 from care.risk.detect import RiskDetector, default_detector
 
@@ -29,14 +29,13 @@ class BatchRisk:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            return self._error(None, f"not JSON (line column {error.colno})")
-        if not isinstance(item, dict):
-            return self._error(None, "a line must be a JSON object")
-        conversation = item.get("conversation_id")
-        if not isinstance(conversation, str | int) or isinstance(conversation, bool):
-            return self._error(None, 'missing or invalid "conversation_id"')
+            item = read_object(line)
+        except LineError as error:
+            return self._error(None, str(error))
+        try:
+            conversation = read_id(item, "conversation_id")
+        except LineError as error:
+            return self._error(None, str(error))
         language = item.get("language")
         if language is not None and not isinstance(language, str):
             return self._error(conversation, 'invalid "language" (a string)')

@@ -9,11 +9,11 @@ the live router decides it, message by message.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from care.jsonl import LineError, read_id, read_object
 from care.router.core import DEFAULT_POLICY, RoutePolicy, RouteState, decide_route
 from care.router.detect import NEUTRAL
 
@@ -26,14 +26,13 @@ class BatchRouter:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            return self._error(None, f"not JSON (line column {error.colno})")
-        if not isinstance(item, dict):
-            return self._error(None, "a line must be a JSON object")
-        conversation = item.get("conversation_id")
-        if not isinstance(conversation, str | int) or isinstance(conversation, bool):
-            return self._error(None, 'missing or invalid "conversation_id"')
+            item = read_object(line)
+        except LineError as error:
+            return self._error(None, str(error))
+        try:
+            conversation = read_id(item, "conversation_id")
+        except LineError as error:
+            return self._error(None, str(error))
         messages = item.get("messages")
         if not isinstance(messages, list):
             return self._error(conversation, 'missing or invalid "messages" (a list)')
