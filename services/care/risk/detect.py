@@ -65,7 +65,7 @@ _INTENT_LIKE = frozenset({"intent", "plan", "preparation", "goodbye"})
 _PAST_OVERRIDES = {"self_harm_recent": "self_harm_past", "attempt": "attempt_past"}
 _ATTEMPTS = frozenset({"attempt", "attempt_past"})
 # Categories that never raise the level by themselves.
-_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over", "on_me", "overdose_sign"})
+_MARKERS = frozenset({"means", "time_now", "time_soon", "act_over", "on_me", "overdose_sign", "gaze"})
 # Questions that only a risk conversation asks: an answer to them is read in a risk context.
 _RISK_QUESTIONS = frozenset(
     {QuestionKind.IDEATION, QuestionKind.PLAN, QuestionKind.TIMING, QuestionKind.PLACE, QuestionKind.ACT}
@@ -106,6 +106,10 @@ _HANDED = re.compile(
     fold_letters(
         r"(?<!\w)(?:ו|ש)?(?:נתתי|מסרתי|זרקתי|העברתי) (?:אותם |אותן |אותו |אותה )?"
         r"(?:ל(?:ו|ה|הם|שותף|אמא|אבא)|לפח)|"
+        r"(?<!\w)(?:ו|ש)?(?:זרק|זרקה|זרקו|לקח|לקחה|לקחו|החביא|החביאה|החביאו) (?:\S+ )?"
+        r"(?:את )?(?:מה ש|כל |הכל|הכול|אותם|אותן|ה(?:כדורים|תרופות|נשק|סכינים))|"
+        r"(?<!\w)و?(?:رمت|رمى|رموا|كبت|كب|كبوا|خبت|خبى|خبوا|شالت|شال|شالوا)(?:ه|ها|هم|ن)? "
+        r"(?:\S+ )?(?:اللي ضل|اللي بقي|الباقي|كلهم|كل ال|الحبوب|الدوا|السلاح)|"
         r"(?<!\w)و?(?:عطيت|اعطيت|سلمت|رميت|كبيت)(?:ه|ها|هم|ن)?(?!\w)|"
         r"(?<!\w)(?:3atet|3tet|a3tet|sallamt|rmet|kabbet)\w*|"
         r"(?<!\w)(?:gave (?:them|it) (?:to|away)|threw (?:them|it) (?:out|away)|"
@@ -141,6 +145,17 @@ _AT_AGE = re.compile(
         r"(?<!\w)(?:כשהייתי (?:בן|בת) \d+|בגיל \d+|لما كان عمري \d+|لما كنت بعمر \d+|"
         r"وانا عمري \d+|كان عمري \d+|"
         r"بعمر \d+|lama kan 3omri \d+|when i was \d+|at (?:age )?\d+)(?!\w)"
+    )
+)
+# "Tonight, no; I'm just tired": a denial of the time that closes on plain tiredness.
+_JUST_TIRED = re.compile(
+    fold_letters(
+        r"(?<!\w)(?:אני )?(?:רק|פשוט|סתם) (?:\S+ )?(?:עייף|עייפה|מותש|מותשת|גמור|גמורה)(?!\w)|"
+        r"(?<!\w)(?:انا )?(?:بس|فقط|مجرد|بس يعني) (?:\S+ )?"
+        r"(?:تعبان|تعبانه|متعب|متعبه|مرهق|مرهقه|نعسان|نعسانه)(?!\w)|"
+        r"(?<!\w)(?:تعبان|تعبانه|متعب|متعبه|مرهق|مرهقه) (?:فقط|بس)(?!\w)|"
+        r"(?<!\w)(?:bas|bs|bass) (?:\w+ )?(?:ta3ban|t3ban|ta3bane|t3bane|ta3bana|mt3ab|mit3ab)(?!\w)|"
+        r"(?<!\w)(?:just|only) (?:\w+ )?(?:tired|exhausted|worn out)(?!\w)"
     )
 )
 _CONDITION_RESET = re.compile(r"[,;:]\s*(?:ו|و|and |w |bas |but )?(?:אני|انا|i|ana)\b")
@@ -336,6 +351,13 @@ class RiskDetector:
             answer_level = RiskLevel.HIGH
         if not_now and answer_level > RiskLevel.MODERATE:
             answer_level = RiskLevel.MODERATE
+        just_tired = (
+            answer in (AnswerKind.NO, AnswerKind.OTHER, AnswerKind.UNSURE)
+            and bool(_JUST_TIRED.search(masked))
+            and not any(CATEGORY_LEVELS[c] >= RiskLevel.MODERATE for c in reading.counted)
+        )
+        if just_tired:
+            answer_level = RiskLevel.NONE
         levels.append(answer_level)
 
         strong_levels = [
@@ -356,6 +378,9 @@ class RiskDetector:
             standing.discard("means_at_hand")
         if stored or handed or not_now:
             standing.discard("means_at_hand")
+        # "Tonight, no; I'm just tired": the time named is the one denied.
+        if not_now or just_tired:
+            standing.discard("time_now")
         # Dizziness or vomiting is an overdose under way only once an overdose is on the table.
         if (
             "overdose_sign" in reading.counted
@@ -383,6 +408,30 @@ class RiskDetector:
         )
         if means_on_me:
             standing.add("means_at_hand")
+        # "The gun is next to me, I've been looking at it for an hour": means watched or held for a
+        # long time are at hand now; told as over ("two days ago ... then I put it down") it was an
+        # aborted attempt.
+        means_watched = (
+            "gaze" in reading.counted
+            and "means" in reading.counted
+            and not denial_answer
+            and not (stored or handed or not_now)
+        )
+        if means_watched:
+            if "act_over" in reading.counted:
+                standing.add("attempt")
+            else:
+                standing.add("means_at_hand")
+        # "I decided. On the anniversary, in two weeks" / "the day before it I'll end it": an intent
+        # cue tied to a date, in reply to a risk question or after distress, stands as intent.
+        dated = reading.contextual & _INTENT_LIKE
+        if (
+            dated
+            and not denial_answer
+            and {"time_soon", "time_now"} & reading.counted
+            and (risk_active or context.prior_level >= RiskLevel.LOW)
+        ):
+            standing |= dated
         # "I swallowed pills yesterday, they discharged me today": the act is over -- an attempt.
         if "act_in_progress" in standing and "act_over" in reading.counted:
             standing.discard("act_in_progress")
@@ -406,7 +455,7 @@ class RiskDetector:
                 categories.add("time_now")
         if "means_at_hand" in standing and context.prior_level >= RiskLevel.HIGH:
             levels.append(RiskLevel.IMMINENT)
-        if means_on_me:
+        if means_on_me or (means_watched and "attempt" not in standing):
             levels.append(RiskLevel.IMMINENT)
         # A yes to "thinking of jumping?" / "are the pills with you?" while an act is under way.
         if (

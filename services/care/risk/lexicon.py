@@ -77,6 +77,9 @@ CATEGORY_LEVELS: Mapping[str, RiskLevel] = MappingProxyType(
         "on_me": RiskLevel.NONE,
         # Dizziness, vomiting, drowsiness: an act under way only once an overdose was disclosed.
         "overdose_sign": RiskLevel.NONE,
+        # Watching or holding something for a long time ("looking at it for an hour"): with means
+        # named in the turn, means at hand now (imminent), or an aborted attempt once it is over.
+        "gaze": RiskLevel.NONE,
     }
 )
 QUESTION_SECTIONS = (
