@@ -1,7 +1,8 @@
 """Floors for the risk sets written by authors who never saw the detector (tests/data/README.md):
 each at its figures when this was written, less a small margin, so a change that trades recall on
-one set for another, or raises false alarms, shows up. Sets 2-4 guided tuning rounds and now meet
-the issue's targets; set 1 and set 5 do not, and their floors are what was measured, not goals."""
+one set for another, or raises false alarms, shows up. Sets 2-5 guided tuning rounds and now meet
+the issue's targets; set 1 and set 6 (never tuned on) do not, and their floors are what was
+measured, not goals."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ FLOORS = {
     "risk-blind-3.jsonl": ((1.000, 0.800, 0.912), 0.02),
     "risk-blind-4.jsonl": ((1.000, 1.000, 0.974), 0.02),
     "risk-blind-5.jsonl": ((1.000, 1.000, 1.000), 0.02),
+    # Never used for tuning: the honest estimate.
+    "risk-blind-6.jsonl": ((0.500, 0.394, 0.553), 0.02),
 }
 
 
