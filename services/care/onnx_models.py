@@ -30,6 +30,7 @@ __all__ = [
     "MODEL_FILE",
     "TOKENIZER_FILE",
     "OnnxModelError",
+    "check_token_inputs",
     "logits_output",
     "open_session",
     "read_json",
@@ -45,6 +46,10 @@ CONFIG_FILE = "config.json"
 INT_TYPES: Mapping[str, type[np.signedinteger[Any]]] = {"tensor(int64)": np.int64, "tensor(int32)": np.int32}
 
 FloatArray = npt.NDArray[np.float64]
+
+# A token-classification or sequence-classification graph exported from Hugging Face takes these.
+TOKEN_INPUTS_REQUIRED = ("input_ids", "attention_mask")
+TOKEN_INPUTS_ALLOWED = frozenset({*TOKEN_INPUTS_REQUIRED, "token_type_ids"})
 
 
 class OnnxModelError(Exception):
@@ -110,6 +115,28 @@ def open_session(model_dir: Path, threads: int, *, error: type[OnnxModelError] =
         raise error(
             f"{error.subject} directory {model_dir}: {MODEL_FILE} is not a loadable ONNX model ({cause})"
         ) from cause
+
+
+def check_token_inputs(
+    session: Any, model_dir: Path, *, error: type[OnnxModelError] = OnnxModelError
+) -> dict[str, Any]:
+    """The graph's inputs by name, checked: ``input_ids`` and ``attention_mask`` present, nothing but
+    ``token_type_ids`` besides, every one an integer tensor. Shapes are the slot's to check."""
+
+    def bad(what: str) -> OnnxModelError:
+        return error(f"{error.subject} directory {model_dir}: {MODEL_FILE}: {what}")
+
+    inputs = {i.name: i for i in session.get_inputs()}
+    missing = [name for name in TOKEN_INPUTS_REQUIRED if name not in inputs]
+    if missing:
+        raise bad(f"missing inputs {missing} (has {sorted(inputs)})")
+    extra = sorted(set(inputs) - TOKEN_INPUTS_ALLOWED)
+    if extra:
+        raise bad(f"unexpected inputs {extra}; allowed: {sorted(TOKEN_INPUTS_ALLOWED)}")
+    for name, spec in inputs.items():
+        if spec.type not in INT_TYPES:
+            raise bad(f"input {name} must be int64 or int32, is {spec.type}")
+    return inputs
 
 
 def logits_output(session: Any, model_dir: Path, *, error: type[OnnxModelError] = OnnxModelError) -> Any:

@@ -74,6 +74,7 @@ from care.onnx_models import (
     MODEL_FILE,
     TOKENIZER_FILE,
     OnnxModelError,
+    check_token_inputs,
     logits_output,
     open_session,
     read_json,
@@ -122,8 +123,6 @@ MAX_WINDOWS_PER_RUN = 8
 
 _BIO = re.compile(r"([BIESLU])[-_](.+)")
 _BEGIN_TAGS = frozenset("BSU")
-_INPUTS_REQUIRED = ("input_ids", "attention_mask")
-_INPUTS_ALLOWED = frozenset({*_INPUTS_REQUIRED, "token_type_ids"})
 _SETTINGS_KEYS = frozenset({"label_map", "min_score", "max_length", "stride", "aggregation"})
 _AGGREGATIONS = frozenset({"average", "first"})
 # Context rank of a token at a text edge: nothing is missing there, so any window is as good.
@@ -528,18 +527,10 @@ def _check_graph(model_dir: Path, session: Any, num_labels: int) -> tuple[int | 
     def bad(what: str) -> NerModelError:
         return NerModelError(f"NER model directory {model_dir}: {MODEL_FILE}: {what}")
 
-    inputs = {i.name: i for i in session.get_inputs()}
-    missing = [name for name in _INPUTS_REQUIRED if name not in inputs]
-    if missing:
-        raise bad(f"missing inputs {missing} (has {sorted(inputs)})")
-    extra = sorted(set(inputs) - _INPUTS_ALLOWED)
-    if extra:
-        raise bad(f"unexpected inputs {extra}; allowed: {sorted(_INPUTS_ALLOWED)}")
+    inputs = check_token_inputs(session, model_dir, error=NerModelError)
     batch_dims: set[int | None] = set()
     seq_dims: set[int | None] = set()
     for name, spec in inputs.items():
-        if spec.type not in INT_TYPES:
-            raise bad(f"input {name} must be int64 or int32, is {spec.type}")
         shape = list(spec.shape or [])
         if len(shape) != 2:
             raise bad(f"input {name} must be [batch, sequence], is {shape}")

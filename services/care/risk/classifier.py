@@ -42,6 +42,7 @@ from care.onnx_models import (
     MODEL_FILE,
     TOKENIZER_FILE,
     OnnxModelError,
+    check_token_inputs,
     logits_output,
     open_session,
     read_json,
@@ -58,8 +59,6 @@ SETTINGS_FILE = "care-risk.json"
 DEFAULT_MAX_LENGTH = 256
 DEFAULT_MIN_SCORE = 0.5
 _SETTINGS_KEYS = frozenset({"label_map", "min_score", "max_length", "use_context"})
-_INPUTS_REQUIRED = ("input_ids", "attention_mask")
-_INPUTS_ALLOWED = frozenset({*_INPUTS_REQUIRED, "token_type_ids"})
 
 
 class RiskModelError(OnnxModelError):
@@ -211,16 +210,7 @@ def _check_graph(model_dir: Path, session: Any, num_labels: int) -> None:
     def bad(what: str) -> RiskModelError:
         return RiskModelError(f"risk model directory {model_dir}: {MODEL_FILE}: {what}")
 
-    inputs = {i.name: i for i in session.get_inputs()}
-    missing = [name for name in _INPUTS_REQUIRED if name not in inputs]
-    if missing:
-        raise bad(f"missing inputs {missing} (has {sorted(inputs)})")
-    extra = sorted(set(inputs) - _INPUTS_ALLOWED)
-    if extra:
-        raise bad(f"unexpected inputs {extra}; allowed: {sorted(_INPUTS_ALLOWED)}")
-    for name, spec in inputs.items():
-        if spec.type not in INT_TYPES:
-            raise bad(f"input {name} must be int64 or int32, is {spec.type}")
+    check_token_inputs(session, model_dir, error=RiskModelError)
     output = logits_output(session, model_dir, error=RiskModelError)
     shape = list(output.shape or [])
     if len(shape) != 2:
