@@ -40,6 +40,17 @@ def read_id(item: dict[str, Any], key: str) -> str | int:
     return value
 
 
+def read_keyed_object(line: str, key: str) -> tuple[dict[str, Any], str | int]:
+    """The line's JSON object and its identifier under ``key``."""
+    item = read_object(line)
+    return item, read_id(item, key)
+
+
+def error_line(key: str, ident: str | int | None, reason: str) -> dict[str, Any]:
+    """The output line for a failed input: its identifier when it had one, and the reason."""
+    return {"error": reason} if ident is None else {key: ident, "error": reason}
+
+
 def run_batch(batch: BatchProcessor) -> int:
     """Every non-blank stdin line through ``batch``, one JSON line out each; 1 if any line failed."""
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")

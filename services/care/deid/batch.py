@@ -14,7 +14,7 @@ from typing import Any
 from care.deid.core import DeidentificationError, PlaceholderState, deidentify, detect
 from care.deid.detectors import DEFAULT_DETECTORS
 from care.deid.normalize import Detector
-from care.jsonl import LineError, read_id, read_object
+from care.jsonl import LineError, error_line, read_keyed_object
 
 
 @dataclass
@@ -25,11 +25,7 @@ class BatchDeidentifier:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = read_object(line)
-        except LineError as error:
-            return self._error(None, str(error))
-        try:
-            ident = read_id(item, "id")
+            item, ident = read_keyed_object(line, "id")
         except LineError as error:
             return self._error(None, str(error))
         text = item.get("text")
@@ -51,4 +47,4 @@ class BatchDeidentifier:
 
     def _error(self, ident: str | int | None, reason: str) -> dict[str, Any]:
         self.errors += 1
-        return {"error": reason} if ident is None else {"id": ident, "error": reason}
+        return error_line("id", ident, reason)

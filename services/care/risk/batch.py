@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from care.jsonl import LineError, read_id, read_object
+from care.jsonl import LineError, error_line, read_keyed_object
 from care.risk.conversation import COUNSELOR, HELP_SEEKER, assess_turns
 from care.risk.detect import RiskDetector, default_detector
 
@@ -29,11 +29,7 @@ class BatchRisk:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = read_object(line)
-        except LineError as error:
-            return self._error(None, str(error))
-        try:
-            conversation = read_id(item, "conversation_id")
+            item, conversation = read_keyed_object(line, "conversation_id")
         except LineError as error:
             return self._error(None, str(error))
         language = item.get("language")
@@ -66,6 +62,4 @@ class BatchRisk:
 
     def _error(self, conversation: str | int | None, reason: str) -> dict[str, Any]:
         self.errors += 1
-        if conversation is None:
-            return {"error": reason}
-        return {"conversation_id": conversation, "error": reason}
+        return error_line("conversation_id", conversation, reason)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from care.jsonl import LineError, read_id, read_object
+from care.jsonl import LineError, error_line, read_keyed_object
 from care.router.core import DEFAULT_POLICY, RoutePolicy, RouteState, decide_route
 from care.router.detect import NEUTRAL
 
@@ -26,11 +26,7 @@ class BatchRouter:
 
     def process(self, line: str) -> dict[str, Any]:
         try:
-            item = read_object(line)
-        except LineError as error:
-            return self._error(None, str(error))
-        try:
-            conversation = read_id(item, "conversation_id")
+            item, conversation = read_keyed_object(line, "conversation_id")
         except LineError as error:
             return self._error(None, str(error))
         messages = item.get("messages")
@@ -60,6 +56,4 @@ class BatchRouter:
 
     def _error(self, conversation: str | int | None, reason: str) -> dict[str, Any]:
         self.errors += 1
-        if conversation is None:
-            return {"error": reason}
-        return {"conversation_id": conversation, "error": reason}
+        return error_line("conversation_id", conversation, reason)
