@@ -26,6 +26,7 @@ from opentelemetry.trace import SpanKind
 from care import metrics, topics
 from care.assembler import suggestion as suggestions
 from care.assembler.assemble import Assembly, MissingRoleError, assemble
+from care.assembler.history import History
 from care.assembler.partials import PartialCandidates
 from care.assembler.plan import Action
 from care.assembler.prompt import RoutePrompt, as_prompt_messages, load_route_prompts
@@ -34,11 +35,9 @@ from care.assembler.safeguard import (
     apply_safety,
     known_placeholders,
     model_candidate_count,
-    needs_protocol,
-    protocol_first,
     risk_level_to_proto,
     safety_policy,
-    withhold_unsafe_partials,
+    shown_partials,
 )
 from care.assembler.state import history_from_proto, history_to_proto
 from care.config import Settings
@@ -355,26 +354,22 @@ def register(app: faust.App, settings: Settings) -> None:
         pending: PendingSuggestion, request: inference_pb2.SuggestRequest
     ) -> inference_pb2.SuggestResponse:
         partials = PartialCandidates(settings.partial_interval_seconds)
+        history = pending.assembly.history if pending.assembly is not None else History()
+        # Once per generation, not per partial: the history does not change while it runs.
+        placeholders = known_placeholders(history)
         async for chunk in inference.get().stream(request, timeout=grpc_timeout):
             if chunk.HasField("final"):
                 return chunk.final
             partials.add(chunk.delta)
             now = time.monotonic()
             if partials.due(now):
-                shown = safe_partials(pending, partials.take(now))
+                shown = shown_partials(
+                    partials.take(now),
+                    route=pending.routed_event.route.name,
+                    placeholders=placeholders,
+                    risk_level=RiskLevel(history.risk_max),
+                    policy=safety,
+                )
                 update = suggestions.partial(pending.routed_event, pending.history_turns, shown)
                 await send(internal, pending.conversation_id, update)
         raise ConnectionError("the inference stream ended without a final response")
-
-    def safe_partials(
-        pending: PendingSuggestion, candidates: list[events_pb2.Candidate]
-    ) -> list[events_pb2.Candidate]:
-        assert pending.assembly is not None  # a model call always comes from an assembly
-        history = pending.assembly.history
-        route = pending.routed_event.route.name
-        shown = withhold_unsafe_partials(
-            candidates, route=route, placeholders=known_placeholders(history), policy=safety
-        )
-        if needs_protocol(RiskLevel(history.risk_max)):
-            shown = protocol_first(shown, route, safety)
-        return shown

@@ -17,7 +17,6 @@ from care.assembler.state import risk_from_proto, risk_to_proto
 from care.config import Settings
 from care.deid.placeholders import PLACEHOLDER_RE
 from care.inference.fallback import FALLBACK_SOURCE, fallback_text
-from care.inference.strategies import choose_strategies
 from care.risk.levels import RiskLevel
 from care.safety import SafetyPolicy, check_candidate, protocol_candidate
 from care.v1 import events_pb2
@@ -115,6 +114,20 @@ def withhold_unsafe_partials(
     ]
 
 
+def shown_partials(
+    candidates: Iterable[events_pb2.Candidate],
+    *,
+    route: str,
+    placeholders: Collection[str],
+    risk_level: RiskLevel,
+    policy: SafetyPolicy,
+) -> list[events_pb2.Candidate]:
+    """What a streamed partial suggestion shows: text that passes the gate so far, led by the
+    protocol candidate at high risk, numbered as the complete suggestion will be."""
+    shown = withhold_unsafe_partials(candidates, route=route, placeholders=placeholders, policy=policy)
+    return protocol_first(shown, route, policy) if needs_protocol(risk_level) else shown
+
+
 def protocol_first(
     candidates: Sequence[events_pb2.Candidate], route: str, policy: SafetyPolicy
 ) -> list[events_pb2.Candidate]:
@@ -173,11 +186,6 @@ def apply_safety(
                 f"{suggestion.status_reason}; {note}" if suggestion.status_reason else note
             )
     return gated
-
-
-def fallback_strategies(num_candidates: int, risk_level: RiskLevel) -> list[str]:
-    """The strategies of fallback candidates when the model could not be asked at all."""
-    return choose_strategies(model_candidate_count(num_candidates, risk_level))
 
 
 def risk_level_to_proto(level: RiskLevel) -> events_pb2.RiskLevel:
