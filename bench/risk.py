@@ -12,12 +12,9 @@ fresh interpreter so no earlier benchmark in the process has built them already.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -26,6 +23,7 @@ from typing import Any
 
 from bench.deid import latency_summary, machine_info, pinned_to_one_core
 from bench.messages import conversations
+from bench.startup import median_steps
 
 NAME = "risk"
 # The package's own claim ("a fraction of a millisecond on one core"), as the unit timing test this
@@ -243,19 +241,7 @@ print(json.dumps({"import": imported - started, "build_lexicons": built - import
 
 
 def startup_seconds(runs: int) -> dict[str, Any]:
-    """Median over ``runs`` fresh interpreters (pinned like this process) of each start-up step."""
-    samples: dict[str, list[float]] = defaultdict(list)
-    for _ in range(runs):
-        # This interpreter running a fixed script: nothing from outside reaches the command line.
-        completed = subprocess.run(
-            [sys.executable, "-c", _STARTUP_SCRIPT], capture_output=True, text=True, check=True
-        )
-        for step, seconds in json.loads(completed.stdout.strip().splitlines()[-1]).items():
-            samples[step].append(seconds)
-    return {
-        "runs": runs,
-        **{step: round(statistics.median(values), 4) for step, values in samples.items()},
-    }
+    return median_steps(_STARTUP_SCRIPT, runs)
 
 
 # --- measuring -----------------------------------------------------------------------------------

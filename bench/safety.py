@@ -13,13 +13,10 @@ never had, a reply in the other route's language). Also the start-up cost: impor
 from __future__ import annotations
 
 import gc
-import json
 import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -27,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.deid import latency_summary, machine_info, pinned_to_one_core
+from bench.startup import median_steps
 
 NAME = "safety"
 # What tests/unit/safety/test_gate.py bounds the mean cost by, held to the tail here.
@@ -237,19 +235,7 @@ print(json.dumps({"import": imported - started, "warm_up": warm - imported,
 
 
 def startup_seconds(runs: int) -> dict[str, Any]:
-    """Median over ``runs`` fresh interpreters (pinned like this process) of each start-up step."""
-    samples: dict[str, list[float]] = defaultdict(list)
-    for _ in range(runs):
-        # This interpreter running a fixed script: nothing from outside reaches the command line.
-        completed = subprocess.run(
-            [sys.executable, "-c", _STARTUP_SCRIPT], capture_output=True, text=True, check=True
-        )
-        for step, seconds in json.loads(completed.stdout.strip().splitlines()[-1]).items():
-            samples[step].append(seconds)
-    return {
-        "runs": runs,
-        **{step: round(statistics.median(values), 4) for step, values in samples.items()},
-    }
+    return median_steps(_STARTUP_SCRIPT, runs)
 
 
 # --- measuring -----------------------------------------------------------------------------------
